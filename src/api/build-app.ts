@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { Config } from '../config.ts';
+import { AppError } from '../domain/errors.ts';
+import type { TokenKeys } from '../services/access-token.ts';
+import type { ServiceDeps } from '../services/service-deps.ts';
+import { sendError } from './error-handler.ts';
+import { registerDocs } from './docs.ts';
+import { fhirRoutes } from './fhir/fhir-routes.ts';
+import { apiRoutes } from './routes/api-routes.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import { webRoutes } from './routes/web-routes.ts';
+
+export type AppDeps = ServiceDeps & {
+  config: Config;
+  tokenKeys: TokenKeys;
+  /** Folder of the built portals (dist/web); absent in API-only tests. */
+  webRoot?: string;
+  /** Extra plugins mounted by the caller (the OIDC server). */
+  plugins?: FastifyPluginAsync[];
+  logger?: boolean;
+};
+
+const REQUEST_ID = /^[A-Za-z0-9\-_.]{8,64}$/;
+
+/** Builds the HTTP application without listening, so tests can `inject()` requests. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger === false ? false : {
+      level: deps.config.logLevel,
+      // Technical logs never carry health data or secrets: no bodies, no query strings, no tokens.
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
+      serializers: {
+        req: (req) => ({ method: req.method, route: req.routeOptions?.url ?? 'unmatched', requestId: req.id }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    },
+    bodyLimit: 1024 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.addContentTypeParser(['application/fhir+json', 'application/json-patch+json'], { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new AppError('VALIDATION_FAILED', 'Le corps de la requête n’est pas un JSON valide.'), undefined);
+    }
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    if (request.url.startsWith('/api/') || request.url.startsWith('/fhir/')) reply.header('cache-control', 'no-store');
+  });
+  app.setErrorHandler((err, request, reply) => sendError(request, reply, err));
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('ROUTE_NOT_FOUND')));
+
+  await registerDocs(app);
+  await app.register(healthRoutes(deps));
+  await app.register(apiRoutes(deps), { prefix: '/api' });
+  await app.register(fhirRoutes(deps), { prefix: '/fhir/R4' });
+  for (const plugin of deps.plugins ?? []) await app.register(plugin);
+  if (deps.webRoot && existsSync(deps.webRoot)) await app.register(webRoutes(deps.webRoot));
+  return app;
+}

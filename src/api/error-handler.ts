@@ -1,0 +1,68 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ERROR_CATALOG, isAppError, type ErrorCode } from '../domain/errors.ts';
+import type { ValidationIssue } from '../domain/validation-issue.ts';
+
+/** FHIR issue codes for our catalogue codes (OperationOutcome.issue.code). */
+const FHIR_ISSUE_CODE: Partial<Record<ErrorCode, string>> = {
+  AUTH_REQUIRED: 'login', AUTH_INVALID_TOKEN: 'login', ACCESS_DENIED: 'forbidden', RESOURCE_NOT_FOUND: 'not-found',
+  ROUTE_NOT_FOUND: 'not-supported', VALIDATION_FAILED: 'invalid', PAYLOAD_TOO_LARGE: 'too-long',
+  UNSUPPORTED_MEDIA_TYPE: 'not-supported', DOSSIER_TRANSITION_REFUSED: 'business-rule', IDEMPOTENCY_KEY_REUSED: 'conflict',
+  IDEMPOTENCY_IN_FLIGHT: 'conflict', SERVICE_UNAVAILABLE: 'transient', INTERNAL_ERROR: 'exception',
+};
+
+/** Turns anything thrown into one AppError; unknown failures become INTERNAL_ERROR without detail. */
+export function toAppError(err: unknown): AppError {
+  if (isAppError(err)) return err;
+  const fe = err as Partial<FastifyError> & { validation?: { instancePath?: string; message?: string }[] };
+  if (fe.validation) {
+    const issues: ValidationIssue[] = fe.validation.map((v) => ({
+      field: (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.') || 'requête',
+      code: 'VALIDATION_SCHEMA',
+      message: v.message ?? 'valeur invalide',
+    }));
+    return new AppError('VALIDATION_FAILED', undefined, issues);
+  }
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('PAYLOAD_TOO_LARGE');
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (fe.statusCode === 400 && err instanceof SyntaxError)) {
+    return new AppError('VALIDATION_FAILED', 'Le corps de la requête n’est pas un JSON valide.');
+  }
+  if (fe.statusCode === 400) return new AppError('VALIDATION_FAILED', 'Requête mal formée.');
+  return new AppError('INTERNAL_ERROR');
+}
+
+export function isFhirRequest(request: FastifyRequest): boolean {
+  return request.url.startsWith('/fhir/');
+}
+
+export function operationOutcome(error: AppError): Record<string, unknown> {
+  const code = FHIR_ISSUE_CODE[error.code] ?? 'processing';
+  const severity = error.status >= 500 ? 'fatal' : 'error';
+  const issues = error.issues.length
+    ? error.issues.map((i) => ({ severity, code, details: { coding: [{ system: 'urn:openmes:reason', code: i.code }], text: i.message }, expression: [i.field] }))
+    : [{ severity, code, details: { coding: [{ system: 'urn:openmes:error', code: error.code }], text: error.message } }];
+  return { resourceType: 'OperationOutcome', issue: issues };
+}
+
+export function problemDetails(error: AppError, instance: string): Record<string, unknown> {
+  return {
+    type: `urn:openmes:error:${error.code}`,
+    title: ERROR_CATALOG[error.code].message,
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    instance,
+    ...(error.issues.length ? { issues: error.issues } : {}),
+  };
+}
+
+/** The one place errors leave the server: OperationOutcome under /fhir, problem+json elsewhere. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+  const error = toAppError(err);
+  if (error.status >= 500) request.log.error({ err: { code: (err as { code?: string }).code, message: err instanceof Error ? err.message : 'unknown' } }, 'request failed');
+  if (error.status === 401) reply.header('www-authenticate', 'Bearer');
+  if (isFhirRequest(request)) {
+    return reply.status(error.status).type('application/fhir+json; charset=utf-8').send(operationOutcome(error));
+  }
+  return reply.status(error.status).type('application/problem+json; charset=utf-8').send(problemDetails(error, request.id));
+}

@@ -1,0 +1,37 @@
+import { resolve } from 'node:path';
+import type { Config } from '../config.ts';
+import { importTokenKeys, type TokenKeys } from '../services/access-token.ts';
+import type { ServiceDeps } from '../services/service-deps.ts';
+import { openDb, type Db } from '../store/db.ts';
+import { migrate } from '../store/migrator.ts';
+import { loadOrCreateSigningKey } from '../store/signing-key-repo.ts';
+
+export type Platform = ServiceDeps & { config: Config; tokenKeys: TokenKeys; close: () => Promise<void> };
+
+/** The issuer URL of the embedded OpenID Connect server. */
+export function issuerUrl(config: Config): string {
+  return `${config.publicUrl}/oidc`;
+}
+
+/**
+ * Opens the database chosen by the configuration (PGlite in OPENMES_DATA_DIR, or DATABASE_URL),
+ * applies pending migrations and loads the signing key: everything a command needs.
+ */
+export async function openPlatform(config: Config, clock: () => Date = () => new Date(), db?: Db): Promise<Platform> {
+  const database = db ?? await openDb({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : resolve(config.dataDir, 'pglite') });
+  const report = await migrate(database);
+  if (!report.ok) {
+    await database.close();
+    throw new Error(`database migration ${report.failed} failed: ${report.error}`);
+  }
+  const jwk = await loadOrCreateSigningKey(database, clock());
+  return {
+    config,
+    db: database,
+    clock,
+    lifecycle: { oppositionWindowDays: config.oppositionWindowDays, retentionYears: config.retentionYears },
+    settings: { carersEnabled: config.maxCarers > 0 },
+    tokenKeys: await importTokenKeys(jwk, issuerUrl(config)),
+    close: () => database.close(),
+  };
+}

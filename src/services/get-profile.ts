@@ -1,0 +1,35 @@
+import type { Actor } from '../domain/actor.ts';
+import { findAccountById } from '../store/account-repo.ts';
+import { listDossiersActedForBy } from '../store/dossier-repo.ts';
+import type { ServiceDeps } from './service-deps.ts';
+
+export type Profile = {
+  actorKind: Actor['kind'];
+  displayName: string;
+  givenName: string | null;
+  familyName: string | null;
+  rpps?: string;
+  profession?: { code: string };
+  dossierId?: string;
+  actsFor?: { dossierId: string; relationship: string }[];
+};
+
+/** Who the caller is, for the portals' header and space switcher. Reads the caller's own account only. */
+export async function getProfile(deps: ServiceDeps, actor: Actor): Promise<Profile> {
+  if (actor.kind === 'app' || actor.kind === 'system') {
+    return { actorKind: actor.kind, displayName: actor.kind === 'app' ? actor.displayName : actor.job, givenName: null, familyName: null };
+  }
+  const account = await findAccountById(deps.db, actor.accountId);
+  const base: Profile = {
+    actorKind: actor.kind,
+    displayName: actor.displayName,
+    givenName: account?.given_name ?? null,
+    familyName: account?.family_name ?? null,
+  };
+  if (actor.kind === 'professional') return { ...base, rpps: actor.rpps, profession: { code: actor.profession } };
+  if (actor.kind === 'person') {
+    const actsFor = await listDossiersActedForBy(deps.db, actor.dossierId);
+    return { ...base, dossierId: actor.dossierId, actsFor: actsFor.map((a) => ({ dossierId: a.dossierId, relationship: a.kind })) };
+  }
+  return base;
+}

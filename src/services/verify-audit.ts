@@ -1,0 +1,92 @@
+import { canonicalAuditPayload, chainHash, genesisHash } from '../domain/audit-chain.ts';
+import type { Queryable } from '../store/db.ts';
+import { listAuditHeads, rowToEntry, scanAudit, type StoredAuditRow } from '../store/audit-repo.ts';
+
+export type AuditProblem =
+  | { kind: 'modified'; dossierId: string; seq: number }
+  | { kind: 'reordered'; dossierId: string; seq: number; originalSeq: number }
+  | { kind: 'deleted'; dossierId: string; seq: number }
+  | { kind: 'truncated'; dossierId: string; lastSeq: number; headSeq: number }
+  | { kind: 'head_mismatch'; dossierId: string; seq: number }
+  | { kind: 'head_missing'; dossierId: string };
+
+export type AuditVerification = { entries: number; chains: number; problems: AuditProblem[]; seconds: number };
+
+/**
+ * Walks every dossier's chain and recomputes each hash. Names each entry that was modified, deleted
+ * (a gap in the sequence), moved (its hash fits another position) or cut off the tail (the head,
+ * kept apart, is ahead of the last entry).
+ */
+export async function verifyAudit(db: Queryable, onProgress?: (entries: number) => void): Promise<AuditVerification> {
+  const started = performance.now();
+  const heads = await listAuditHeads(db);
+  const problems: AuditProblem[] = [];
+  let entries = 0;
+  let chains = 0;
+  let chain: StoredAuditRow[] = [];
+  const flush = () => {
+    if (chain.length === 0) return;
+    chains++;
+    problems.push(...verifyChain(chain, heads.get(chain[0]!.dossier_id)));
+    heads.delete(chain[0]!.dossier_id);
+    chain = [];
+  };
+  for await (const page of scanAudit(db)) {
+    for (const row of page) {
+      if (chain.length > 0 && chain[0]!.dossier_id !== row.dossier_id) flush();
+      chain.push(row);
+      entries++;
+    }
+    onProgress?.(entries);
+  }
+  flush();
+  // A head with no entry left: the whole chain was deleted.
+  for (const [dossierId, head] of heads) problems.push({ kind: 'truncated', dossierId, lastSeq: 0, headSeq: head.seq });
+  return { entries, chains, problems, seconds: (performance.now() - started) / 1000 };
+}
+
+function verifyChain(rows: StoredAuditRow[], head: { seq: number; hash: string } | undefined): AuditProblem[] {
+  const dossierId = rows[0]!.dossier_id;
+  const problems: AuditProblem[] = [];
+  const canonicals = rows.map((r) => canonicalAuditPayload(rowToEntry(r)));
+  const hashAtSeq = new Map(rows.map((r) => [r.seq, r.hash]));
+  let previousHash = genesisHash(dossierId);
+  let expectedSeq = 1;
+  rows.forEach((row, i) => {
+    for (; expectedSeq < row.seq; expectedSeq++) problems.push({ kind: 'deleted', dossierId, seq: expectedSeq });
+    expectedSeq = row.seq + 1;
+    if (chainHash(previousHash, row.seq, canonicals[i]!) !== row.hash) {
+      const originalSeq = findOriginalPosition(dossierId, row, canonicals[i]!, hashAtSeq);
+      problems.push(originalSeq !== null ? { kind: 'reordered', dossierId, seq: row.seq, originalSeq } : { kind: 'modified', dossierId, seq: row.seq });
+    }
+    // Go on from the stored hash so that each damaged entry is named once, not everything after it.
+    previousHash = row.hash;
+  });
+  const last = rows[rows.length - 1]!;
+  if (!head) problems.push({ kind: 'head_missing', dossierId });
+  else if (head.seq > last.seq) problems.push({ kind: 'truncated', dossierId, lastSeq: last.seq, headSeq: head.seq });
+  else if (head.seq < last.seq || head.hash !== last.hash) problems.push({ kind: 'head_mismatch', dossierId, seq: last.seq });
+  return problems;
+}
+
+/** An entry whose content and hash fit another position of the chain was moved there. */
+function findOriginalPosition(dossierId: string, row: StoredAuditRow, canonical: string, hashAtSeq: Map<number, string>): number | null {
+  for (const [seq] of hashAtSeq) {
+    if (seq === row.seq) continue;
+    const prev = seq === 1 ? genesisHash(dossierId) : hashAtSeq.get(seq - 1);
+    if (prev !== undefined && chainHash(prev, seq, canonical) === row.hash) return seq;
+  }
+  return null;
+}
+
+export function describeProblem(p: AuditProblem): string {
+  switch (p.kind) {
+    case 'modified': return `dossier ${p.dossierId}: entry #${p.seq} was modified`;
+    case 'reordered': return `dossier ${p.dossierId}: entry #${p.seq} holds the entry originally at #${p.originalSeq} (reordered)`;
+    case 'deleted': return `dossier ${p.dossierId}: entry #${p.seq} was deleted`;
+    case 'truncated': return `dossier ${p.dossierId}: entries #${p.lastSeq + 1}..#${p.headSeq} were deleted from the end`;
+    case 'head_mismatch': return `dossier ${p.dossierId}: the chain head does not match entry #${p.seq} (entries forged or rewritten)`;
+    case 'head_missing': return `dossier ${p.dossierId}: the chain head is missing`;
+    default: return p satisfies never;
+  }
+}

@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import type { DossierState, LifecycleChange } from '../domain/lifecycle.ts';
+import type { RelationshipFact } from '../domain/policy/decide-access.ts';
+import type { Queryable } from './db.ts';
+
+export type DossierRow = {
+  dossier_id: string;
+  ins: string;
+  ins_oid: string;
+  state: DossierState;
+  birth_name: string | null;
+  first_names: string | null;
+  birth_date: string | null;
+  sex: 'M' | 'F' | 'U' | null;
+  birth_place: string | null;
+  email: string | null;
+  created_at: Date;
+  opposition_deadline: Date;
+  activated_at: Date | null;
+  closed_at: Date | null;
+  retention_until: Date | null;
+  opposed_at: Date | null;
+  version: number;
+};
+
+/**
+ * A dossier's id is derived from the INS (a name-based UUID), so re-importing a person always lands on
+ * the same dossier and the id can serve as the distribution key without a lookup.
+ */
+export function dossierIdForIns(ins: string): string {
+  const h = createHash('sha256').update(`openmes-dossier|${ins}`).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50; // version nibble (name-based)
+  h[8] = (h[8]! & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export async function findDossier(db: Queryable, dossierId: string, forUpdate = false): Promise<DossierRow | null> {
+  const res = await db.query<DossierRow>(`SELECT * FROM dossier WHERE dossier_id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [dossierId]);
+  return res.rows[0] ?? null;
+}
+
+export async function findDossierIdByIns(db: Queryable, ins: string): Promise<string | null> {
+  const res = await db.query<{ dossier_id: string }>('SELECT dossier_id FROM dossier_by_ins WHERE ins = $1', [ins]);
+  return res.rows[0]?.dossier_id ?? null;
+}
+
+/** Dossiers matching the five strict identity traits (SPEC §9: find a patient by INS or traits). */
+export async function findDossierIdsByTraits(
+  db: Queryable,
+  t: { birthName: string; firstName: string; birthDate: string; sex: string },
+  limit: number,
+): Promise<string[]> {
+  const res = await db.query<{ dossier_id: string }>(
+    `SELECT dossier_id FROM dossier
+     WHERE birth_date = $1 AND upper(birth_name) = upper($2) AND sex = $3
+       AND upper(split_part(first_names, ' ', 1)) = upper($4)
+     LIMIT $5`,
+    [t.birthDate, t.birthName, t.sex, t.firstName, limit],
+  );
+  return res.rows.map((r) => r.dossier_id);
+}
+
+export async function applyLifecycleChange(tx: Queryable, dossierId: string, change: LifecycleChange): Promise<void> {
+  const wipeIdentity = change.state === 'opposed';
+  await tx.query(
+    `UPDATE dossier SET state = $2,
+       activated_at = CASE WHEN $3::boolean THEN $4::timestamptz ELSE activated_at END,
+       closed_at = CASE WHEN $5::boolean THEN $6::timestamptz ELSE closed_at END,
+       retention_until = CASE WHEN $7::boolean THEN $8::timestamptz ELSE retention_until END,
+       opposed_at = CASE WHEN $9::boolean THEN $10::timestamptz ELSE opposed_at END,
+       -- an opposed space is never created: keep only what prevents re-creation (SPEC §1)
+       birth_name = CASE WHEN $11::boolean THEN NULL ELSE birth_name END,
+       first_names = CASE WHEN $11::boolean THEN NULL ELSE first_names END,
+       birth_place = CASE WHEN $11::boolean THEN NULL ELSE birth_place END,
+       email = CASE WHEN $11::boolean THEN NULL ELSE email END,
+       version = version + 1
+     WHERE dossier_id = $1`,
+    [
+      dossierId, change.state,
+      'activatedAt' in change, change.activatedAt ?? null,
+      'closedAt' in change, change.closedAt ?? null,
+      'retentionUntil' in change, change.retentionUntil ?? null,
+      'opposedAt' in change, change.opposedAt ?? null,
+      wipeIdentity,
+    ],
+  );
+}
+
+export async function listRelationshipsOf(db: Queryable, dossierId: string): Promise<RelationshipFact[]> {
+  const res = await db.query<{ kind: RelationshipFact['kind']; related_dossier_id: string; ended_at: Date | null }>(
+    'SELECT kind, related_dossier_id, ended_at FROM dossier_relationship WHERE dossier_id = $1', [dossierId]);
+  return res.rows.map((r) => ({ kind: r.kind, relatedDossierId: r.related_dossier_id, endedAt: r.ended_at }));
+}
+
+/** Spaces a person may act for (children, mandates): the switcher of the portal. */
+export async function listDossiersActedForBy(db: Queryable, personDossierId: string): Promise<{ dossierId: string; kind: string }[]> {
+  const res = await db.query<{ dossier_id: string; kind: string }>(
+    'SELECT dossier_id, kind FROM dossier_relationship WHERE related_dossier_id = $1 AND ended_at IS NULL', [personDossierId]);
+  return res.rows.map((r) => ({ dossierId: r.dossier_id, kind: r.kind }));
+}
+
+/** Has anything been added to the space? (documents land with a later migration.) */
+export async function dossierHasContent(_db: Queryable, _dossierId: string): Promise<boolean> {
+  return false;
+}
