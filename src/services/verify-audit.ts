@@ -49,19 +49,22 @@ function verifyChain(rows: StoredAuditRow[], head: { seq: number; hash: string }
   const dossierId = rows[0]!.dossier_id;
   const problems: AuditProblem[] = [];
   const canonicals = rows.map((r) => canonicalAuditPayload(rowToEntry(r)));
-  const hashAtSeq = new Map(rows.map((r) => [r.seq, r.hash]));
+  const damaged = new Set<number>();
   let previousHash = genesisHash(dossierId);
   let expectedSeq = 1;
   rows.forEach((row, i) => {
     for (; expectedSeq < row.seq; expectedSeq++) problems.push({ kind: 'deleted', dossierId, seq: expectedSeq });
     expectedSeq = row.seq + 1;
-    if (chainHash(previousHash, row.seq, canonicals[i]!) !== row.hash) {
-      const originalSeq = findOriginalPosition(dossierId, row, canonicals[i]!, hashAtSeq);
-      problems.push(originalSeq !== null ? { kind: 'reordered', dossierId, seq: row.seq, originalSeq } : { kind: 'modified', dossierId, seq: row.seq });
-    }
+    if (chainHash(previousHash, row.seq, canonicals[i]!) !== row.hash) damaged.add(i);
     // Go on from the stored hash so that each damaged entry is named once, not everything after it.
     previousHash = row.hash;
   });
+  const originals = new OriginalPositions(dossierId, rows, canonicals, damaged);
+  for (const i of damaged) {
+    const originalSeq = originals.of(i);
+    const seq = rows[i]!.seq;
+    problems.push(originalSeq !== null && originalSeq !== seq ? { kind: 'reordered', dossierId, seq, originalSeq } : { kind: 'modified', dossierId, seq });
+  }
   const last = rows[rows.length - 1]!;
   if (!head) problems.push({ kind: 'head_missing', dossierId });
   else if (head.seq > last.seq) problems.push({ kind: 'truncated', dossierId, lastSeq: last.seq, headSeq: head.seq });
@@ -69,14 +72,35 @@ function verifyChain(rows: StoredAuditRow[], head: { seq: number; hash: string }
   return problems;
 }
 
-/** An entry whose content and hash fit another position of the chain was moved there. */
-function findOriginalPosition(dossierId: string, row: StoredAuditRow, canonical: string, hashAtSeq: Map<number, string>): number | null {
-  for (const [seq] of hashAtSeq) {
-    if (seq === row.seq) continue;
-    const prev = seq === 1 ? genesisHash(dossierId) : hashAtSeq.get(seq - 1);
-    if (prev !== undefined && chainHash(prev, seq, canonical) === row.hash) return seq;
+/**
+ * Where a damaged entry originally stood: it was moved, not edited, when its stored hash is the chain
+ * hash of its content after some other entry's hash; its position is then that entry's original
+ * position + 1 (found recursively, since the predecessor may have moved too).
+ */
+class OriginalPositions {
+  private readonly memo = new Map<number, number | null>();
+  constructor(
+    private readonly dossierId: string,
+    private readonly rows: StoredAuditRow[],
+    private readonly canonicals: string[],
+    private readonly damaged: ReadonlySet<number>,
+  ) {}
+
+  of(i: number, depth = 0): number | null {
+    if (!this.damaged.has(i)) return this.rows[i]!.seq;
+    if (this.memo.has(i)) return this.memo.get(i)!;
+    if (depth > 64) return null;
+    this.memo.set(i, null); // guards against cycles while resolving
+    let found: number | null = null;
+    if (chainHash(genesisHash(this.dossierId), 1, this.canonicals[i]!) === this.rows[i]!.hash) found = 1;
+    for (let j = 0; found === null && j < this.rows.length; j++) {
+      if (j === i) continue;
+      const before = this.of(j, depth + 1);
+      if (before !== null && chainHash(this.rows[j]!.hash, before + 1, this.canonicals[i]!) === this.rows[i]!.hash) found = before + 1;
+    }
+    this.memo.set(i, found);
+    return found;
   }
-  return null;
 }
 
 export function describeProblem(p: AuditProblem): string {

@@ -38,7 +38,9 @@ export async function openDb(options: DbOptions): Promise<Db> {
 
 async function openPglite(dataDir: string | undefined): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const lite = new PGlite(dataDir, {
+  // Options go in one object: PGlite ignores a second argument when the first (dataDir) is absent.
+  const lite = new PGlite({
+    ...(dataDir ? { dataDir } : {}),
     parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v },
     serializers: { [pgliteTypes.INT8]: (v: unknown) => String(v) },
   });

@@ -15,7 +15,11 @@ export function apiRoutes(deps: AppDeps): FastifyPluginAsync {
     app.addSchema({
       $id: 'problem',
       type: 'object',
-      properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' } },
+      properties: {
+        type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
+        code: { type: 'string' }, instance: { type: 'string' },
+        issues: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } } } },
+      },
     });
 
     app.get('/me', {

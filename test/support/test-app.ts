@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/build-app.ts';
+import { parseConfig } from '../../src/config.ts';
+import type { Actor } from '../../src/domain/actor.ts';
+import { importTokenKeys, issueAccessToken, type TokenKeys } from '../../src/services/access-token.ts';
+import { loadOrCreateSigningKey } from '../../src/store/signing-key-repo.ts';
+import { createTestDb, type TestDb } from './test-db.ts';
+import { testClock } from './fixtures.ts';
+
+export type TestApp = {
+  app: FastifyInstance;
+  db: TestDb;
+  clock: ReturnType<typeof testClock>;
+  tokenKeys: TokenKeys;
+  tokenFor: (actor: Actor) => Promise<string>;
+  close: () => Promise<void>;
+};
+
+/** The real application on a fresh test database, driven with `app.inject()`. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDb();
+  const clock = testClock();
+  const config = parseConfig({ OPENMES_MODE: 'test', OPENMES_LOG_LEVEL: 'silent', ...env });
+  const tokenKeys = await importTokenKeys(await loadOrCreateSigningKey(db, clock()), `${config.publicUrl}/oidc`);
+  const app = await buildApp({
+    config, db, clock, tokenKeys, logger: false,
+    lifecycle: { oppositionWindowDays: config.oppositionWindowDays, retentionYears: config.retentionYears },
+    settings: { carersEnabled: config.maxCarers > 0 },
+  });
+  return {
+    app, db, clock, tokenKeys,
+    tokenFor: (actor) => issueAccessToken(tokenKeys, actor, 300, clock()),
+    close: async () => { await app.close(); await db.drop(); },
+  };
+}
