@@ -1,5 +1,5 @@
 import { openDb } from '../store/db.ts';
-import { migrate } from '../store/migrator.ts';
+import { migrateDatabase as migrate } from '../services/prepare-database.ts';
 import { resolve } from 'node:path';
 import type { Command } from './command.ts';
 

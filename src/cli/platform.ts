@@ -3,8 +3,8 @@ import type { Config } from '../config.ts';
 import { importTokenKeys, type TokenKeys } from '../services/access-token.ts';
 import type { ServiceDeps } from '../services/service-deps.ts';
 import { openDb, type Db } from '../store/db.ts';
-import { migrate } from '../store/migrator.ts';
-import { loadOrCreateSigningKey } from '../store/signing-key-repo.ts';
+import { migrateDatabase as migrate } from '../services/prepare-database.ts';
+import { loadSigningKey as loadOrCreateSigningKey } from '../services/prepare-database.ts';
 
 export type Platform = ServiceDeps & { config: Config; tokenKeys: TokenKeys; close: () => Promise<void> };
 

@@ -9,7 +9,7 @@ export function EmptyState({ icon, text }: { icon: FrIconClassName; text: string
       className={fr.cx('fr-p-4w', 'fr-mb-4w')}
       style={{ background: fr.colors.decisions.background.alt.grey.default, textAlign: 'center' }}
     >
-      <span className={fr.cx(icon, 'fr-icon--lg')} aria-hidden="true" />
+      <span className={fr.cx(icon, 'fr-icon--lg')} style={{ display: 'block' }} aria-hidden="true" />
       <Badge severity="new" small className={fr.cx('fr-mt-2w', 'fr-mb-2w')} as="p">
         {t.comingSoon}
       </Badge>

@@ -29,6 +29,11 @@ function useQuickAccessItems(): HeaderProps['quickAccessItems'] {
     text: t.portals[portal].switchLabel,
     linkProps: { href: portalHome(other) },
   };
+  const signOutItem: HeaderProps.QuickAccessItem = {
+    iconId: 'fr-icon-logout-box-r-line',
+    text: t.auth.signOut,
+    buttonProps: { onClick: signOut, type: 'button' },
+  };
   if (state.status === 'signedIn') {
     const name = fullName(state.me);
     return [
@@ -39,9 +44,11 @@ function useQuickAccessItems(): HeaderProps['quickAccessItems'] {
       >
         {name}
       </p>,
-      { iconId: 'fr-icon-logout-box-r-line', text: t.auth.signOut, buttonProps: { onClick: signOut, type: 'button' } },
+      signOutItem,
     ];
   }
+  // Token held but profile unavailable (API error): still offer to sign out.
+  if (state.status === 'error') return [switchItem, signOutItem];
   if (state.status === 'loading') return [switchItem];
   return [
     switchItem,

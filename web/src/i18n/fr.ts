@@ -5,8 +5,6 @@
 export const fr = {
   lang: 'fr',
   brandTop: ['République', 'Française'],
-  serviceTitle: 'Mon espace santé',
-  homeLinkTitle: 'Accueil — Mon espace santé',
   portals: {
     patient: {
       headerTitle: 'Mon espace santé',
@@ -73,6 +71,7 @@ export const fr = {
       'Cet espace permet aux professionnels de santé habilités de consulter et d’alimenter le dossier médical de leurs patients, dans le respect de leurs droits et de leur consentement.',
     signInHint: 'Connectez-vous avec votre identité professionnelle pour rechercher un patient.',
     greeting: (name: string) => `Bonjour, ${name}`,
+    rpps: (rpps: string) => `RPPS : ${rpps}`,
   },
   sections: {
     home: { title: 'Accueil', description: '' },

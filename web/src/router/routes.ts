@@ -86,3 +86,11 @@ export function isAppPath(href: string): boolean {
   if (!href.startsWith('/') || href.startsWith('//')) return false;
   return !/^\/(api|oidc|dsfr|assets)(\/|$|\?)/.test(href);
 }
+
+/** Post-sign-in destination: an in-app path of the same portal, never the callback itself. */
+export function safeReturnPath(returnTo: string, portal: PortalId): string {
+  if (!isAppPath(returnTo)) return portalHome(portal);
+  const pathname = returnTo.split(/[?#]/)[0] ?? '';
+  const route = matchRoute(pathname);
+  return route.portal === portal && route.kind !== 'callback' ? returnTo : portalHome(portal);
+}
