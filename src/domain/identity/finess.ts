@@ -87,9 +87,10 @@ export function validateSiren(value: string, options: { field?: string } = {}): 
 }
 
 /**
- * SIRET: 14 digits (SIREN + NIC) passing the Luhn test, whose first 9 digits are a valid SIREN. Exception for La Poste (SIREN 356000000),
- * whose establishments are numbered so that the sum of the 14 digits is a multiple of 5; a La Poste
- * SIRET is accepted when it passes either rule (its head office passes Luhn, not the sum rule).
+ * SIRET: 14 digits (SIREN + NIC) whose first 9 digits are a valid SIREN and which pass the Luhn test.
+ * Exception for La Poste (SIREN 356000000), whose establishments are numbered so that the sum of the
+ * 14 digits is a multiple of 5; a La Poste SIRET is accepted when it passes either rule (its head
+ * office passes Luhn, not the sum rule).
  */
 export function validateSiret(value: string, options: { field?: string } = {}): ValidationResult<string> {
   const field = options.field ?? 'siret';

@@ -150,8 +150,9 @@ export function validateIns(value: string, options: { field?: string } = {}): Va
     return fail(
       field,
       INS_ISSUE_CODES.KEY,
-      `La clé de contrôle du NIR est invalide : attendue ${pad2(expected)} (97 − N mod 97${corsica}), ` +
-        `reçue ${pad2(received)}.`,
+      // The expected key is not shown: it would let a mistyped number be "fixed" into someone else's.
+      `La clé de contrôle du NIR est invalide : elle ne correspond pas aux 13 premiers caractères ` +
+        `(clé = 97 − N mod 97${corsica}). Vérifiez le numéro saisi.`,
     );
   }
   return { ok: true, value: nir };
@@ -234,36 +235,11 @@ export function validateIdentityTraits(
   const input: IdentityTraitsInput = traits ?? {};
 
   issues.push(...nameIssues(input.birthName, f('birthName'), 'Le nom de naissance'));
-
-  const firstNames = input.firstNames;
-  if (!Array.isArray(firstNames) || firstNames.length === 0) {
-    issues.push(
-      issue(
-        f('firstNames'),
-        codes.REQUIRED,
-        "La liste des prénoms de naissance est obligatoire (trait strict de l'INS) : au moins un prénom, le premier en tête.",
-      ),
-    );
-  } else {
-    firstNames.forEach((name: unknown, i) =>
-      issues.push(...nameIssues(name, f(`firstNames[${i}]`), `Le prénom de naissance n° ${i + 1}`)),
-    );
-  }
-
-  if (input.birthDate === undefined || input.birthDate === '') {
-    issues.push(issue(f('birthDate'), codes.REQUIRED, "La date de naissance est obligatoire (trait strict de l'INS)."));
-  } else if (!isIsoCalendarDate(input.birthDate)) {
-    issues.push(
-      issue(f('birthDate'), codes.BIRTH_DATE, 'La date de naissance doit être une date réelle au format AAAA-MM-JJ.'),
-    );
-  } else if (isIsoCalendarDate(options.today) && input.birthDate > options.today) {
-    issues.push(issue(f('birthDate'), codes.BIRTH_DATE, 'La date de naissance ne peut pas être dans le futur.'));
-  }
-
+  issues.push(...firstNamesIssues(input.firstNames, f));
+  issues.push(...birthDateIssues(input.birthDate, options.today, f('birthDate')));
   if (input.sex !== 'M' && input.sex !== 'F' && input.sex !== 'U') {
     issues.push(issue(f('sex'), codes.SEX, 'Le sexe doit valoir M (masculin), F (féminin) ou U (inconnu).'));
   }
-
   if (typeof input.birthPlace !== 'string' || !BIRTH_PLACE_PATTERN.test(input.birthPlace)) {
     issues.push(
       issue(
@@ -275,6 +251,32 @@ export function validateIdentityTraits(
     );
   }
   return issues;
+}
+
+function firstNamesIssues(firstNames: unknown, f: (name: string) => string): ValidationIssue[] {
+  if (!Array.isArray(firstNames) || firstNames.length === 0) {
+    const message =
+      "La liste des prénoms de naissance est obligatoire (trait strict de l'INS) : au moins un prénom, " +
+      'le premier en tête.';
+    return [issue(f('firstNames'), IDENTITY_TRAITS_ISSUE_CODES.REQUIRED, message)];
+  }
+  return firstNames.flatMap((name: unknown, i) =>
+    nameIssues(name, f(`firstNames[${i}]`), `Le prénom de naissance n° ${i + 1}`),
+  );
+}
+
+function birthDateIssues(birthDate: unknown, today: string | undefined, field: string): ValidationIssue[] {
+  const codes = IDENTITY_TRAITS_ISSUE_CODES;
+  if (birthDate === undefined || birthDate === '') {
+    return [issue(field, codes.REQUIRED, "La date de naissance est obligatoire (trait strict de l'INS).")];
+  }
+  if (!isIsoCalendarDate(birthDate)) {
+    return [issue(field, codes.BIRTH_DATE, 'La date de naissance doit être une date réelle au format AAAA-MM-JJ.')];
+  }
+  if (isIsoCalendarDate(today) && birthDate > today) {
+    return [issue(field, codes.BIRTH_DATE, 'La date de naissance ne peut pas être dans le futur.')];
+  }
+  return [];
 }
 
 /**

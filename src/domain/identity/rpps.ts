@@ -175,9 +175,8 @@ function structureIdIssues(kind: StructureKind, id: string, field: string, label
       const r = validateFiness(id, { field });
       if (!r.ok) return r.issues;
       // Inside an identifier the FINESS must be written exactly, not merely normalisable (2a → 2A).
-      return r.value === id
-        ? []
-        : [issue(field, PROFESSIONAL_ID_ISSUE_CODES.IDNATPS_FORMAT, `Dans un idNatPs (${label}), 2A / 2B s'écrivent en majuscules.`)];
+      const message = `Dans un idNatPs (${label}), 2A / 2B s'écrivent en majuscules.`;
+      return r.value === id ? [] : [issue(field, PROFESSIONAL_ID_ISSUE_CODES.IDNATPS_FORMAT, message)];
     }
     case 'SIREN': {
       const r = validateSiren(id, { field });

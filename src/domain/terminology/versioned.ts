@@ -76,10 +76,12 @@ export function validateVersions(datasets: readonly Period[]): ValidationIssue[]
       seenVersions.set(d.version, i);
     }
     if (!isIsoCalendarDate(d.effectiveFrom)) {
-      issues.push(issue(field(i, 'effectiveFrom'), VERSIONED_ISSUE_CODES.DATE, "La date d'effet doit être une date AAAA-MM-JJ."));
+      const message = "La date d'effet doit être une date AAAA-MM-JJ.";
+      issues.push(issue(field(i, 'effectiveFrom'), VERSIONED_ISSUE_CODES.DATE, message));
     }
     if (d.effectiveTo !== undefined && !isIsoCalendarDate(d.effectiveTo)) {
-      issues.push(issue(field(i, 'effectiveTo'), VERSIONED_ISSUE_CODES.DATE, 'La date de fin doit être une date AAAA-MM-JJ.'));
+      const message = 'La date de fin doit être une date AAAA-MM-JJ.';
+      issues.push(issue(field(i, 'effectiveTo'), VERSIONED_ISSUE_CODES.DATE, message));
     } else if (d.effectiveTo !== undefined && isIsoCalendarDate(d.effectiveFrom) && d.effectiveTo <= d.effectiveFrom) {
       issues.push(
         issue(
@@ -105,7 +107,8 @@ export function validateVersions(datasets: readonly Period[]): ValidationIssue[]
         issue(
           field(i, 'effectiveFrom'),
           VERSIONED_ISSUE_CODES.OVERLAP,
-          `Les versions « ${prev.version} » et « ${next.version} » se chevauchent : une seule version peut être en vigueur à une date donnée.`,
+          `Les versions « ${prev.version} » et « ${next.version} » se chevauchent : ` +
+            'une seule version peut être en vigueur à une date donnée.',
         ),
       );
     }
