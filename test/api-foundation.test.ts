@@ -162,6 +162,28 @@ describe(`API foundation (${ENGINE})`, () => {
     expect(row.rows[0]!.birth_name).toBeNull();
   });
 
+  it('replays a retried write with the same Idempotency-Key instead of doing it twice', async () => {
+    const id = await insertDossier(t.db, { ins: insWithKey('1930175056006'), birthName: 'ROUX' });
+    const token = await t.tokenFor(operator);
+    const send = (action: string, key: string) => t.app.inject({ method: 'POST', url: `/api/dossiers/${id}/${action}`, headers: { authorization: `Bearer ${token}`, 'idempotency-key': key } });
+    const first = await send('activate', 'k-1');
+    const retry = await send('activate', 'k-1');
+    expect(first.statusCode).toBe(200);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual(first.json());
+    const otherRequest = await send('close', 'k-1');
+    expect(otherRequest.statusCode).toBe(422);
+    expect(otherRequest.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    const entries = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_event WHERE dossier_id = $1 AND action = 'dossier.lifecycle.activate'`, [id]);
+    expect(entries.rows[0]!.n).toBe(1);
+    const concurrent = await Promise.all([send('close', 'k-2'), send('close', 'k-2'), send('close', 'k-2')]);
+    expect(concurrent.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    const closes = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_event WHERE dossier_id = $1 AND action = 'dossier.lifecycle.close'`, [id]);
+    expect(closes.rows[0]!.n).toBe(1);
+    const bad = await send('reopen', 'bad key with spaces');
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('rejects a malformed dossier id or action with a problem naming the parameter', async () => {
     const token = await t.tokenFor(operator);
     const res = await t.app.inject({ method: 'POST', url: '/api/dossiers/xyz/explode', headers: { authorization: `Bearer ${token}` } });
@@ -178,5 +200,17 @@ describe(`API foundation (${ENGINE})`, () => {
     const result = await verifyAudit(t.db);
     expect(result.problems).toEqual([]);
     expect(result.entries).toBeGreaterThan(10);
+  });
+});
+
+describe(`/api/me (${ENGINE})`, () => {
+  it('names a professional with the profession label from the versioned catalogue', async () => {
+    const t2 = await createTestApp();
+    try {
+      const res = await t2.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${await t2.tokenFor(doctor)}` } });
+      expect(res.json()).toMatchObject({ actorKind: 'professional', displayName: 'Dr Jean Dupont', rpps: '10101010101', profession: { code: 'G15:10', label: 'Médecin' } });
+    } finally {
+      await t2.close();
+    }
   });
 });

@@ -15,7 +15,7 @@ export const dossierCommand: Command = async ({ config, args }) => {
   const platform = await openPlatform(config);
   try {
     const d = await transitionDossier(platform, { actor: CLI_OPERATOR, requestId: null }, dossierId, action as LifecycleAction);
-    process.stdout.write(`${d.dossier_id}: ${d.state}\n`);
+    process.stdout.write(`${d.dossierId}: ${d.state}\n`);
     return 0;
   } catch (err) {
     if (isAppError(err)) {

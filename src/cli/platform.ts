@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Config } from '../config.ts';
 import { importTokenKeys, type TokenKeys } from '../services/access-token.ts';
+import { loadReferenceData } from '../services/load-reference-data.ts';
 import type { ServiceDeps } from '../services/service-deps.ts';
 import { openDb, type Db } from '../store/db.ts';
 import { migrateDatabase as migrate } from '../services/prepare-database.ts';
@@ -18,6 +19,7 @@ export function issuerUrl(config: Config): string {
  * applies pending migrations and loads the signing key: everything a command needs.
  */
 export async function openPlatform(config: Config, clock: () => Date = () => new Date(), db?: Db): Promise<Platform> {
+  const reference = loadReferenceData(clock());
   const database = db ?? await openDb({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : resolve(config.dataDir, 'pglite') });
   const report = await migrate(database);
   if (!report.ok) {
@@ -31,6 +33,7 @@ export async function openPlatform(config: Config, clock: () => Date = () => new
     clock,
     lifecycle: { oppositionWindowDays: config.oppositionWindowDays, retentionYears: config.retentionYears },
     settings: { carersEnabled: config.maxCarers > 0 },
+    reference,
     tokenKeys: await importTokenKeys(jwk, issuerUrl(config)),
     close: () => database.close(),
   };

@@ -9,7 +9,7 @@ export type Profile = {
   givenName: string | null;
   familyName: string | null;
   rpps?: string;
-  profession?: { code: string };
+  profession?: { code: string; label: string };
   dossierId?: string;
   actsFor?: { dossierId: string; relationship: string }[];
 };
@@ -26,7 +26,7 @@ export async function getProfile(deps: ServiceDeps, actor: Actor): Promise<Profi
     givenName: account?.given_name ?? null,
     familyName: account?.family_name ?? null,
   };
-  if (actor.kind === 'professional') return { ...base, rpps: actor.rpps, profession: { code: actor.profession } };
+  if (actor.kind === 'professional') return { ...base, rpps: actor.rpps, profession: { code: actor.profession, label: deps.reference.professions.get(actor.profession)?.display ?? actor.profession } };
   if (actor.kind === 'person') {
     const actsFor = await listDossiersActedForBy(deps.db, actor.dossierId);
     return { ...base, dossierId: actor.dossierId, actsFor: actsFor.map((a) => ({ dossierId: a.dossierId, relationship: a.kind })) };

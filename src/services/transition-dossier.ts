@@ -1,55 +1,58 @@
+import { actorId } from '../domain/actor.ts';
 import { SYSTEM_CHAIN } from '../domain/audit-chain.ts';
 import { AppError } from '../domain/errors.ts';
 import { LIFECYCLE_REFUSALS, transition, type LifecycleAction } from '../domain/lifecycle.ts';
 import { decideAccess, type Decision } from '../domain/policy/decide-access.ts';
 import { appendAudit } from '../store/audit-repo.ts';
-import { applyLifecycleChange, dossierHasContent, findDossier, listRelationshipsOf, type DossierRow } from '../store/dossier-repo.ts';
+import { applyLifecycleChange, dossierHasContent, findDossier, listRelationshipsOf } from '../store/dossier-repo.ts';
 import { auditEntryFor } from './decide-and-record.ts';
 import { deniedError } from './denied-error.ts';
+import { dossierView, type DossierView } from './dossier-view.ts';
+import { outcomeOf, runIdempotent, unwrap, type IdempotencyRequest } from './idempotency.ts';
 import type { RequestContext, ServiceDeps } from './service-deps.ts';
-
-type Outcome = { ok: true; dossier: DossierRow } | { ok: false; error: AppError };
 
 /**
  * Oppose, activate, close or reopen a dossier (SPEC §1). The access decision, the lifecycle rule, the
- * state change and its one audit entry commit together; a refusal is traced as well.
+ * state change, its one audit entry and the idempotency record commit together; refusals are traced too.
  */
 export async function transitionDossier(
   deps: ServiceDeps,
   ctx: RequestContext,
   dossierId: string,
   action: LifecycleAction,
-): Promise<DossierRow> {
+  idempotency?: IdempotencyRequest,
+): Promise<DossierView> {
   const policyAction = `dossier.lifecycle.${action}` as const;
-  const outcome = await deps.db.transaction(async (tx): Promise<Outcome> => {
+  const outcome = await deps.db.transaction(async (tx) => {
     const now = deps.clock();
-    const dossier = await findDossier(tx, dossierId, true);
-    const relationships = dossier ? await listRelationshipsOf(tx, dossierId) : [];
-    const access = decideAccess({
-      actor: ctx.actor, action: policyAction, now, relationships, settings: deps.settings,
-      dossier: dossier && { dossierId, state: dossier.state, birthDate: dossier.birth_date },
+    return runIdempotent<DossierView>(tx, actorId(ctx.actor), idempotency, now, async () => {
+      const dossier = await findDossier(tx, dossierId, true);
+      const relationships = dossier ? await listRelationshipsOf(tx, dossierId) : [];
+      const access = decideAccess({
+        actor: ctx.actor, action: policyAction, now, relationships, settings: deps.settings,
+        dossier: dossier && { dossierId, state: dossier.state, birthDate: dossier.birth_date },
+      });
+      const record = (decision: Decision, details: Record<string, unknown> = {}) =>
+        appendAudit(tx, auditEntryFor(ctx, dossier ? dossierId : SYSTEM_CHAIN, policyAction, decision, { type: 'Dossier', id: dossierId }, now, details));
+      if (!dossier || access.effect === 'deny') {
+        await record(access);
+        return outcomeOf(deniedError(access, dossier !== null));
+      }
+      const result = transition(action, {
+        state: dossier.state,
+        oppositionDeadline: dossier.opposition_deadline,
+        retentionUntil: dossier.retention_until,
+        hasContent: await dossierHasContent(tx, dossierId),
+      }, now, deps.lifecycle);
+      if (!result.ok) {
+        await record({ effect: 'deny', reason: result.reason }, { from: dossier.state });
+        const message = LIFECYCLE_REFUSALS[result.reason];
+        return outcomeOf(new AppError('DOSSIER_TRANSITION_REFUSED', message, [{ field: 'state', code: result.reason, message }]));
+      }
+      await applyLifecycleChange(tx, dossierId, result.change);
+      await record({ effect: 'allow', reason: result.reason }, { from: dossier.state, to: result.change.state, access: access.reason });
+      return { ok: true, value: dossierView((await findDossier(tx, dossierId))!) };
     });
-    const record = (decision: Decision, details: Record<string, unknown> = {}) =>
-      appendAudit(tx, auditEntryFor(ctx, dossier ? dossierId : SYSTEM_CHAIN, policyAction, decision, { type: 'Dossier', id: dossierId }, now, details));
-    if (!dossier || access.effect === 'deny') {
-      await record(access);
-      return { ok: false, error: deniedError(access, dossier !== null) };
-    }
-    const result = transition(action, {
-      state: dossier.state,
-      oppositionDeadline: dossier.opposition_deadline,
-      retentionUntil: dossier.retention_until,
-      hasContent: await dossierHasContent(tx, dossierId),
-    }, now, deps.lifecycle);
-    if (!result.ok) {
-      await record({ effect: 'deny', reason: result.reason }, { from: dossier.state });
-      const message = LIFECYCLE_REFUSALS[result.reason];
-      return { ok: false, error: new AppError('DOSSIER_TRANSITION_REFUSED', message, [{ field: 'state', code: result.reason, message }]) };
-    }
-    await applyLifecycleChange(tx, dossierId, result.change);
-    await record({ effect: 'allow', reason: result.reason }, { from: dossier.state, to: result.change.state, access: access.reason });
-    return { ok: true, dossier: (await findDossier(tx, dossierId))! };
   });
-  if (!outcome.ok) throw outcome.error;
-  return outcome.dossier;
+  return unwrap(outcome);
 }

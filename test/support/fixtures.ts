@@ -38,10 +38,11 @@ export async function relate(db: Queryable, dossierId: string, kind: 'legal_repr
   );
 }
 
-export const operator: Actor = { kind: 'operator', accountId: 'op-1', displayName: 'Opératrice Test' };
-export const personFor = (dossierId: string, name = 'Marie Martin'): Actor => ({ kind: 'person', accountId: `acc-${dossierId}`, dossierId, displayName: name });
+export const operator: Actor = { kind: 'operator', accountId: '0f000000-0000-4000-8000-000000000001', displayName: 'Opératrice Test' };
+/** A person signed in as the holder of `dossierId` (account id derived from it). */
+export const personFor = (dossierId: string, name = 'Marie Martin'): Actor => ({ kind: 'person', accountId: `acc00000-${dossierId.slice(9)}`, dossierId, displayName: name });
 export const doctor: Actor = {
-  kind: 'professional', accountId: 'pro-1', displayName: 'Dr Jean Dupont', rpps: '10101010101', profession: 'G15:10', specialty: 'SM54',
+  kind: 'professional', accountId: '0f000000-0000-4000-8000-000000000002', displayName: 'Dr Jean Dupont', rpps: '10101010101', profession: 'G15:10', specialty: 'SM54',
   structure: { finess: '750000001', name: 'Cabinet Dupont' },
 };
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/build-app.ts';
 import { parseConfig } from '../../src/config.ts';
 import type { Actor } from '../../src/domain/actor.ts';
+import { loadReferenceData } from '../../src/services/load-reference-data.ts';
 import { importTokenKeys, issueAccessToken, type TokenKeys } from '../../src/services/access-token.ts';
 import { loadOrCreateSigningKey } from '../../src/store/signing-key-repo.ts';
 import { createTestDb, type TestDb } from './test-db.ts';
@@ -26,6 +27,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     config, db, clock, tokenKeys, logger: false,
     lifecycle: { oppositionWindowDays: config.oppositionWindowDays, retentionYears: config.retentionYears },
     settings: { carersEnabled: config.maxCarers > 0 },
+    reference: loadReferenceData(clock()),
   });
   return {
     app, db, clock, tokenKeys,

@@ -4,7 +4,7 @@ import { getProfile } from '../../services/get-profile.ts';
 import { transitionDossier } from '../../services/transition-dossier.ts';
 import { requireActor } from '../authenticate.ts';
 import type { AppDeps } from '../build-app.ts';
-import { dossierView } from './dossier-view.ts';
+import { idempotencyOf } from '../idempotency-key.ts';
 
 const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const problem = { $ref: 'problem#' };
@@ -33,6 +33,7 @@ export function apiRoutes(deps: AppDeps): FastifyPluginAsync {
       schema: {
         summary: "Change l'état d'un espace : opposition, activation, clôture, réouverture",
         tags: ['espace'],
+        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' } } },
         params: {
           type: 'object',
           required: ['dossierId', 'action'],
@@ -42,8 +43,7 @@ export function apiRoutes(deps: AppDeps): FastifyPluginAsync {
       },
     }, async (request) => {
       const actor = await requireActor(request, deps.tokenKeys, deps.clock());
-      const dossier = await transitionDossier(deps, { actor, requestId: request.id }, request.params.dossierId, request.params.action);
-      return dossierView(dossier);
+      return transitionDossier(deps, { actor, requestId: request.id }, request.params.dossierId, request.params.action, idempotencyOf(request));
     });
   };
 }
