@@ -20,6 +20,8 @@ export type AppDeps = ServiceDeps & {
   /** Extra plugins mounted by the caller (the OIDC server). */
   plugins?: FastifyPluginAsync[];
   logger?: boolean;
+  /** Where JSON logs go (stdout by default); tests capture them. */
+  logStream?: NodeJS.WritableStream;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9\-_.]{8,64}$/;
@@ -29,6 +31,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger === false ? false : {
       level: deps.config.logLevel,
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
       // Technical logs never carry health data or secrets: no bodies, no query strings, no tokens.
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
       serializers: {

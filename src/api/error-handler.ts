@@ -59,7 +59,8 @@ export function problemDetails(error: AppError, instance: string): Record<string
 /** The one place errors leave the server: OperationOutcome under /fhir, problem+json elsewhere. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   const error = toAppError(err);
-  if (error.status >= 500) request.log.error({ err: { code: (err as { code?: string }).code, message: err instanceof Error ? err.message : 'unknown' } }, 'request failed');
+  // Only the error's kind and code: driver messages can quote the values of the failing row.
+  if (error.status >= 500) request.log.error({ err: { name: err instanceof Error ? err.name : typeof err, code: (err as { code?: string }).code } }, 'request failed');
   if (error.status === 401) reply.header('www-authenticate', 'Bearer');
   if (isFhirRequest(request)) {
     return reply.status(error.status).type('application/fhir+json; charset=utf-8').send(operationOutcome(error));

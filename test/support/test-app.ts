@@ -18,13 +18,14 @@ export type TestApp = {
 };
 
 /** The real application on a fresh test database, driven with `app.inject()`. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: { logStream?: NodeJS.WritableStream } = {}): Promise<TestApp> {
   const db = await createTestDb();
   const clock = testClock();
   const config = parseConfig({ OPENMES_MODE: 'test', OPENMES_LOG_LEVEL: 'silent', ...env });
   const tokenKeys = await importTokenKeys(await loadOrCreateSigningKey(db, clock()), `${config.publicUrl}/oidc`);
   const app = await buildApp({
-    config, db, clock, tokenKeys, logger: false,
+    config, db, clock, tokenKeys,
+    ...(options.logStream ? { logStream: options.logStream } : { logger: false }),
     lifecycle: { oppositionWindowDays: config.oppositionWindowDays, retentionYears: config.retentionYears },
     settings: { carersEnabled: config.maxCarers > 0 },
     reference: loadReferenceData(clock()),
