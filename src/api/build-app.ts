@@ -9,6 +9,7 @@ import { sendError } from './error-handler.ts';
 import { registerDocs } from './docs.ts';
 import { fhirRoutes } from './fhir/fhir-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
+import { devRoutes } from './routes/dev-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { webRoutes } from './routes/web-routes.ts';
 
@@ -68,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes(deps));
   await app.register(apiRoutes(deps), { prefix: '/api' });
   await app.register(fhirRoutes(deps), { prefix: '/fhir/R4' });
+  await app.register(devRoutes(deps), { prefix: '/dev' });
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   if (deps.webRoot && existsSync(deps.webRoot)) await app.register(webRoutes(deps.webRoot));
   return app;

@@ -1,7 +1,10 @@
 import type { Command } from './command.ts';
 import { dossierCommand } from './dossier-command.ts';
+import { importCommand } from './import-command.ts';
 import { migrateCommand } from './migrate-command.ts';
+import { seedDemoCommand } from './seed-demo-command.ts';
 import { startCommand } from './start-command.ts';
+import { tokenCommand } from './token-command.ts';
 import { verifyAuditCommand } from './verify-audit-command.ts';
 
 /** Every CLI command by name. */
@@ -10,4 +13,7 @@ export const commands: Record<string, Command> = {
   migrate: migrateCommand,
   'verify-audit': verifyAuditCommand,
   dossier: dossierCommand,
+  token: tokenCommand,
+  import: importCommand,
+  'seed-demo': seedDemoCommand,
 };

@@ -9,7 +9,8 @@ Commands:
   start [--demo]                 start the platform (http://127.0.0.1:8080 by default)
   migrate                        apply database migrations
   seed-demo                      load the demo population and demo accounts
-  import population FILE         import the insurer's population file (NDJSON or CSV)
+  import population FILE [--format ndjson|csv] [--report PATH] [--batch 2000]
+                                 import the insurer's population file (NDJSON or CSV)
   verify-audit                   verify the hash chains of the audit trail
   token --as <demo user>         print a short-lived access token (refused in production)
   dossier <activate|oppose|close|reopen> DOSSIER_ID   change a space's state (as the operator)
@@ -25,7 +26,7 @@ async function main(): Promise<number> {
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: false });
   try {
     const config = parseConfig(process.env);
-    return await command({ config, options: values as Record<string, string | boolean | undefined>, args: positionals });
+    return await command({ config, options: values as Record<string, string | boolean | undefined>, args: positionals, argv: rest });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

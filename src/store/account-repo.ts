@@ -31,7 +31,11 @@ export async function insertAccount(db: Queryable, a: NewAccount, now: Date): Pr
   );
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function findAccountById(db: Queryable, accountId: string): Promise<AccountRow | null> {
+  // Actors that are not accounts (the CLI operator, jobs) have ids that are not UUIDs.
+  if (!UUID.test(accountId)) return null;
   const res = await db.query<AccountRow>('SELECT * FROM account WHERE account_id = $1', [accountId]);
   return res.rows[0] ?? null;
 }
@@ -44,4 +48,9 @@ export async function findAccountByEmail(db: Queryable, email: string): Promise<
 export async function listDemoAccounts(db: Queryable): Promise<AccountRow[]> {
   const res = await db.query<AccountRow>('SELECT * FROM account WHERE demo ORDER BY kind, family_name, given_name');
   return res.rows;
+}
+
+export async function findAccountByRpps(db: Queryable, rpps: string): Promise<AccountRow | null> {
+  const res = await db.query<AccountRow>('SELECT * FROM account WHERE rpps = $1', [rpps]);
+  return res.rows[0] ?? null;
 }

@@ -1,5 +1,6 @@
 import { canonicalAuditPayload, chainHash, genesisHash, type AuditEntry } from '../domain/audit-chain.ts';
 import type { Queryable } from './db.ts';
+import { textArrayLiteral } from './sql-array.ts';
 
 /**
  * Appends one entry to its dossier's chain in a single statement: the upsert on audit_head takes the
@@ -30,48 +31,74 @@ export async function appendAudit(tx: Queryable, e: AuditEntry): Promise<{ seq: 
   return row;
 }
 
+/** First audit entries of new chains, hashed and laid out as columns: computed apart from the insert, so a bulk caller can do it ahead. */
+export type FirstAuditRows = {
+  readonly dossierIds: string[];
+  readonly columns: readonly (string | null)[][];
+};
+
+/** Hashes first entries (seq 1 of each chain) in JS and lays them out for `insertFirstAuditEntries`. */
+export function prepareFirstAuditEntries(entries: readonly AuditEntry[]): FirstAuditRows {
+  const columns: (string | null)[][] = Array.from({ length: 14 }, () => []);
+  const dossierIds: string[] = [];
+  for (const e of entries) {
+    const values = [
+      e.dossierId, e.occurredAt.toISOString(), e.action, e.outcome, e.reason, e.mode, e.actorKind, e.actorId,
+      JSON.stringify(e.actor), e.targetType, e.targetId, e.requestId, JSON.stringify(e.details),
+      chainHash(genesisHash(e.dossierId), 1, canonicalAuditPayload(e)),
+    ];
+    for (let c = 0; c < 14; c++) columns[c]!.push(values[c]!);
+    dossierIds.push(e.dossierId);
+  }
+  return { dossierIds, columns };
+}
+
+/**
+ * SQL for composing the insert of prepared first entries into a bigger statement: two data-modifying
+ * CTEs (`first_audit_event`, `first_audit_head`) reading parameters $first…$first+13 (see
+ * `firstAuditParams`), keeping the rows for which `keep` (an SQL condition on `t.d::uuid`) holds.
+ */
+export function firstAuditEntriesCtes(first: number, keep = 'true'): string {
+  const cols = ['d', 'o', 'a', 'oc', 'r', 'm', 'ak', 'ai', 'ac', 'tt', 'ti', 'ri', 'de', 'h'];
+  const p = cols.map((_, i) => `$${first + i}::text[]`);
+  // A one-element array stands for a value shared by every row (see firstAuditParams).
+  const v = cols.map((c, i) => (i === 0 ? `t.${c}` : `CASE WHEN cardinality(${p[i]}) = 1 THEN (${p[i]})[1] ELSE t.${c} END`));
+  return `first_audit_event AS (
+       INSERT INTO audit_event (dossier_id, seq, occurred_at, action, outcome, reason, mode, actor_kind, actor_id,
+                                actor, target_type, target_id, request_id, details, hash)
+       SELECT (${v[0]})::uuid, 1, (${v[1]})::timestamptz, ${v.slice(2, 8).join(', ')}, (${v[8]})::jsonb, ${v[9]}, ${v[10]}, ${v[11]},
+              (${v[12]})::jsonb, ${v[13]}
+       FROM unnest(${p.join(', ')}) AS t(${cols.join(', ')})
+       WHERE ${keep}
+       RETURNING dossier_id, hash),
+     first_audit_head AS (
+       INSERT INTO audit_head (dossier_id, seq, hash) SELECT dossier_id, 1, hash FROM first_audit_event)`;
+}
+
+/**
+ * The 14 parameters of `firstAuditEntriesCtes` (array literals); a column whose rows all hold the same
+ * value (actor, action, time… in a bulk creation) is sent once, as a one-element array.
+ */
+export function firstAuditParams(rows: FirstAuditRows): string[] {
+  // never the dossier id (column 0): callers filter on t.d
+  return rows.columns.map((col, i) => textArrayLiteral(i > 0 && col.every((v) => v === col[0]) ? col.slice(0, 1) : col));
+}
+
+/**
+ * Inserts prepared first entries (and their chain heads) in one statement. Callers guarantee the
+ * dossiers are new: the insert into audit_head fails on an existing chain.
+ */
+export async function insertFirstAuditEntries(tx: Queryable, rows: FirstAuditRows): Promise<void> {
+  if (rows.dossierIds.length === 0) return;
+  await tx.query(`WITH ${firstAuditEntriesCtes(1)} SELECT 1`, firstAuditParams(rows));
+}
+
 /**
  * Appends the first entry of many new chains at once (bulk creation by the population import).
  * Callers guarantee the dossiers are new: the insert into audit_head fails on an existing chain.
  */
 export async function appendFirstAuditEntries(tx: Queryable, entries: readonly AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  const cols = {
-    dossier: [] as string[], occurred: [] as string[], action: [] as string[], outcome: [] as string[],
-    reason: [] as string[], mode: [] as string[], actorKind: [] as string[], actorId: [] as string[],
-    actor: [] as string[], targetType: [] as string[], targetId: [] as (string | null)[],
-    requestId: [] as (string | null)[], details: [] as string[], hash: [] as string[],
-  };
-  for (const e of entries) {
-    cols.dossier.push(e.dossierId);
-    cols.occurred.push(e.occurredAt.toISOString());
-    cols.action.push(e.action);
-    cols.outcome.push(e.outcome);
-    cols.reason.push(e.reason);
-    cols.mode.push(e.mode);
-    cols.actorKind.push(e.actorKind);
-    cols.actorId.push(e.actorId);
-    cols.actor.push(JSON.stringify(e.actor));
-    cols.targetType.push(e.targetType);
-    cols.targetId.push(e.targetId);
-    cols.requestId.push(e.requestId);
-    cols.details.push(JSON.stringify(e.details));
-    cols.hash.push(chainHash(genesisHash(e.dossierId), 1, canonicalAuditPayload(e)));
-  }
-  await tx.query(
-    `INSERT INTO audit_event (dossier_id, seq, occurred_at, action, outcome, reason, mode, actor_kind, actor_id,
-                              actor, target_type, target_id, request_id, details, hash)
-     SELECT d, 1, o, a, oc, r, m, ak, ai, ac::jsonb, tt, ti, ri, de::jsonb, h
-     FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                 $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
-          AS t(d, o, a, oc, r, m, ak, ai, ac, tt, ti, ri, de, h)`,
-    [cols.dossier, cols.occurred, cols.action, cols.outcome, cols.reason, cols.mode, cols.actorKind, cols.actorId,
-      cols.actor, cols.targetType, cols.targetId, cols.requestId, cols.details, cols.hash],
-  );
-  await tx.query(
-    `INSERT INTO audit_head (dossier_id, seq, hash) SELECT d, 1, h FROM unnest($1::uuid[], $2::text[]) AS t(d, h)`,
-    [cols.dossier, cols.hash],
-  );
+  await insertFirstAuditEntries(tx, prepareFirstAuditEntries(entries));
 }
 
 export type StoredAuditRow = {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { DossierState, LifecycleChange } from '../domain/lifecycle.ts';
 import type { RelationshipFact } from '../domain/policy/decide-access.ts';
 import type { Queryable } from './db.ts';
@@ -28,7 +28,7 @@ export type DossierRow = {
  * the same dossier and the id can serve as the distribution key without a lookup.
  */
 export function dossierIdForIns(ins: string): string {
-  const h = createHash('sha256').update(`openmes-dossier|${ins}`).digest();
+  const h = hash('sha256', `openmes-dossier|${ins}`, 'buffer');
   h[6] = (h[6]! & 0x0f) | 0x50; // version nibble (name-based)
   h[8] = (h[8]! & 0x3f) | 0x80; // RFC 4122 variant
   const hex = h.subarray(0, 16).toString('hex');

@@ -1,0 +1,30 @@
+/**
+ * `npm run bench -- <workload> [options]`: runs one benchmark workload. Each workload lives in its own
+ * file and exports a function taking the remaining arguments; add new ones to WORKLOADS.
+ */
+const WORKLOADS: Record<string, { describe: string; run: (argv: string[]) => Promise<void> }> = {
+  import: {
+    describe: 'population import: [--rows 1000000] [--engines pglite,postgres] [--bad-ratio 0.01] [--batch 2000]',
+    run: async (argv) => (await import('./import-bench.ts')).runImportBench(argv),
+  },
+};
+
+async function main(): Promise<number> {
+  const [name, ...rest] = process.argv.slice(2);
+  const workload = name ? WORKLOADS[name] : undefined;
+  if (!workload) {
+    process.stderr.write(`usage: npm run bench -- <workload> [options]\n\n${Object.entries(WORKLOADS)
+      .map(([n, w]) => `  ${n.padEnd(10)} ${w.describe}`).join('\n')}\n`);
+    return name ? 2 : 0;
+  }
+  await workload.run(rest);
+  return 0;
+}
+
+main().then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

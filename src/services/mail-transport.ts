@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import type { Queryable } from '../store/db.ts';
+import { insertDevMail } from '../store/dev-mail-repo.ts';
+import type { Mail } from './send-mail.ts';
+
+/** An e-mail ready to leave, with the idempotent key of the outbox row it comes from. */
+export type OutgoingMail = Mail & { deliveryKey: string };
+
+/**
+ * Where e-mails go. `send` runs inside the dispatcher's transaction (`tx`), so a transport that writes
+ * to the database (the embedded mailbox) commits together with "delivered".
+ */
+export type MailTransport = {
+  readonly name: string;
+  send(mail: OutgoingMail, tx: Queryable): Promise<void>;
+  close(): Promise<void>;
+};
+
+/** The embedded mailbox (development): one dev_mail row per delivery key, readable at /dev/mailbox. */
+export function devMailboxTransport(clock: () => Date): MailTransport {
+  return {
+    name: 'dev-mailbox',
+    async send(mail, tx) {
+      await insertDevMail(tx, {
+        mail_id: randomUUID(), delivery_key: mail.deliveryKey, to_address: mail.to, subject: mail.subject,
+        body_text: mail.text, sent_at: clock(),
+      });
+    },
+    close: async () => undefined,
+  };
+}
+
+/** `<outbox.DOSSIER.ID@domain>`: the same outbox row always carries the same Message-ID, so receivers can drop duplicates. */
+export function messageIdFor(deliveryKey: string, mailFrom: string): string {
+  const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'openmes.local';
+  return `<${deliveryKey.replace(/[^A-Za-z0-9-]/g, '.')}@${domain}>`;
+}
+
+/** Real e-mail through the SMTP server of OPENMES_SMTP_URL. */
+export function smtpTransport(smtpUrl: string, mailFrom: string): MailTransport {
+  const transporter = nodemailer.createTransport(smtpUrl);
+  return {
+    name: 'smtp',
+    async send(mail) {
+      await transporter.sendMail({
+        from: mailFrom,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        messageId: messageIdFor(mail.deliveryKey, mailFrom),
+        headers: { 'X-OpenMES-Delivery-Key': mail.deliveryKey },
+      });
+    },
+    close: async () => transporter.close(),
+  };
+}
+
+/** SMTP when configured, the embedded mailbox otherwise. */
+export function mailTransportFor(config: { smtpUrl: string | undefined; mailFrom: string }, clock: () => Date): MailTransport {
+  return config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : devMailboxTransport(clock);
+}
