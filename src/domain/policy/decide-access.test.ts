@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../actor.ts';
 import type { DossierState } from '../lifecycle.ts';
-import { decideAccess, POLICY_ACTIONS, type PolicyAction, type RelationshipFact } from './decide-access.ts';
+import { decideAccess, DEFAULT_PATIENT_SETTINGS, POLICY_ACTIONS, type PolicyAction, type RelationshipFact } from './decide-access.ts';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const child = 'child-dossier';
@@ -18,8 +18,13 @@ const rels: RelationshipFact[] = [
   { kind: 'legal_representative', relatedDossierId: 'parent-dossier', endedAt: null },
   { kind: 'carer', relatedDossierId: 'carer-dossier', endedAt: null },
 ];
+const proFacts = {
+  professional: { blocked: false, consent: false, patientInformed: false, mode: 'normal' as const },
+  patientSettings: DEFAULT_PATIENT_SETTINGS,
+  rules: { matrixAllows: () => true, sectorOf: () => 'health' as const, medicoSocialEnabled: false, invisiblePatientVisibleAfterDays: 90 },
+};
 const decide = (actor: Actor, action: PolicyAction, state: DossierState = 'active', birthDate = '2015-03-10', carersEnabled = true) =>
-  decideAccess({ actor, action, now, relationships: rels, settings: { carersEnabled }, dossier: { dossierId: child, state, birthDate } });
+  decideAccess({ actor, action, now, relationships: rels, settings: { carersEnabled }, dossier: { dossierId: child, state, birthDate }, ...proFacts });
 
 describe('decideAccess — foundation rules', () => {
   const table: [string, Actor, PolicyAction, DossierState, string, string][] = [

@@ -1,0 +1,4 @@
+import type { AccessMode, Decision, PatientSideRole } from './access-facts.ts';
+
+export const allow = (reason: string, extra: { role?: PatientSideRole; mode?: AccessMode } = {}): Decision => ({ effect: 'allow', reason, ...extra });
+export const deny = (reason: string): Decision => ({ effect: 'deny', reason });

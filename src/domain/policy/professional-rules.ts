@@ -1,0 +1,127 @@
+import type { Actor } from '../actor.ts';
+import type { AccessRequest, Decision, DocumentFacts, PatientSettings, ProfessionalFacts, RuleData } from './access-facts.ts';
+import { isMinorAt } from './age.ts';
+import { allow, deny } from './decision.ts';
+
+type Professional = Extract<Actor, { kind: 'professional' }>;
+type Facts = { f: ProfessionalFacts; settings: PatientSettings; rules: RuleData };
+
+/** Decisions for health and médico-social professionals, in the order of SPEC §3. */
+export function decideForProfessional(req: AccessRequest, actor: Professional): Decision {
+  const { professional: f, patientSettings: settings, rules } = req;
+  if (!f || !settings || !rules) return deny('POLICY_FACTS_MISSING');
+  // §3.2: a blocked professional can neither read nor feed, in any mode.
+  if (f.blocked) return deny('POLICY_BLOCKED_PROFESSIONAL');
+  // §3.4: médico-social roles are authorised by law but opened by a setting.
+  const sector = rules.sectorOf(actor.profession);
+  if (!sector) return deny('POLICY_MATRIX_UNKNOWN');
+  if (sector === 'medico_social' && !rules.medicoSocialEnabled) return deny('POLICY_MEDICO_SOCIAL_DISABLED');
+  // §3.10: the secret connection exists for minors only.
+  if (f.mode === 'secret' && !isMinorAt(req.dossier!.birthDate, req.now)) return deny('POLICY_SECRET_MINORS_ONLY');
+  const facts: Facts = { f, settings, rules };
+  switch (req.action) {
+    case 'dossier.identity.read':
+    case 'dossier.identity.search':
+      return allow('POLICY_PRO_PATIENT_IDENTIFICATION', { mode: f.mode });
+    case 'consent.record':
+    case 'information.record':
+    case 'opposition.record':
+      return allow('POLICY_PRO_RECORDS_FOR_PATIENT', { mode: f.mode });
+    case 'emergency.start':
+      return startEmergency(actor, facts);
+    case 'secret.start':
+      return allow('POLICY_SECRET_CONNECTION', { mode: 'secret' });
+    case 'document.search':
+      return consultationGate(actor, facts);
+    case 'document.read':
+      return req.document ? readDocument(req.document, actor, facts) : deny('POLICY_FACTS_MISSING');
+    case 'document.feed':
+      return feed(req, facts) ?? allow('POLICY_PRO_FEED', { mode: f.mode });
+    case 'document.replace':
+    case 'document.delete': {
+      const doc = req.document;
+      if (!doc) return deny('POLICY_FACTS_MISSING');
+      const visible = readDocument(doc, actor, facts);
+      if (visible.effect === 'deny') return visible;
+      if (!isAuthor(doc, actor)) return deny('POLICY_NOT_AUTHOR');
+      if (req.action === 'document.delete') return allow('POLICY_AUTHOR', { mode: f.mode });
+      return feed(req, facts) ?? allow('POLICY_AUTHOR', { mode: f.mode });
+    }
+    case 'document.labels.update':
+      return relabel(req, actor, facts);
+    default:
+      return deny('POLICY_NO_RULE');
+  }
+}
+
+const isAuthor = (doc: DocumentFacts, actor: Professional) => doc.author.kind === 'professional' && doc.author.rpps === actor.rpps;
+
+/** §3.5 / §3.7: consultation needs recorded consent, the médecin traitant's standing, or an emergency mode in force. */
+function consultationGate(actor: Professional, { f, settings }: Facts): Decision {
+  if (f.mode === 'bris_de_glace') return settings.blockEmergency ? deny('POLICY_EMERGENCY_BLOCKED') : allow('POLICY_EMERGENCY_BRIS_DE_GLACE', { mode: f.mode });
+  if (f.mode === 'samu') return settings.blockSamu ? deny('POLICY_EMERGENCY_SAMU_BLOCKED') : allow('POLICY_EMERGENCY_SAMU', { mode: f.mode });
+  if (settings.medecinTraitantRpps === actor.rpps) return allow('POLICY_MEDECIN_TRAITANT', { mode: f.mode });
+  return f.consent ? allow('POLICY_CONSENT', { mode: f.mode }) : deny('POLICY_NO_CONSENT');
+}
+
+function readDocument(doc: DocumentFacts, actor: Professional, facts: Facts): Decision {
+  const { f, settings, rules } = facts;
+  if (doc.deleted || doc.status === 'entered-in-error') return deny('POLICY_DOCUMENT_DELETED');
+  // §3.3: the author always reads their document; the médecin traitant reads even masked ones.
+  if (isAuthor(doc, actor)) return allow('POLICY_AUTHOR', { mode: f.mode });
+  if (settings.medecinTraitantRpps === actor.rpps) return allow('POLICY_MEDECIN_TRAITANT', { mode: f.mode });
+  // §3.4: the habilitation matrix is a ceiling; an unknown cell denies.
+  const cell = rules.matrixAllows(doc.typeCode, actor.profession, actor.specialty);
+  if (cell === undefined) return deny('POLICY_MATRIX_UNKNOWN');
+  if (!cell) return deny('POLICY_MATRIX');
+  const gate = consultationGate(actor, facts);
+  if (gate.effect === 'deny') return gate;
+  // §3.6: masked documents (one, or all with "mask all") are hidden except in emergency unless blocked too.
+  if (doc.labels.includes('MASQUE_PS') || settings.maskAll) {
+    const emergency = f.mode === 'bris_de_glace' || f.mode === 'samu';
+    if (!emergency) return deny('POLICY_MASKED');
+    if (settings.blockMaskedInEmergency) return deny('POLICY_MASKED_IN_EMERGENCY');
+  }
+  return gate;
+}
+
+function feed(req: AccessRequest, { f }: Facts): Decision | null {
+  const d = req.deposit;
+  if (!d) return deny('POLICY_FACTS_MISSING');
+  // §2: the patient must have been informed once; an opposed document is not sent.
+  if (!f.patientInformed) return deny('POLICY_PATIENT_NOT_INFORMED');
+  if (d.opposed) return deny('POLICY_DOCUMENT_OPPOSED');
+  if (d.isPatientType) return deny('POLICY_PATIENT_TYPE_RESERVED');
+  if (d.labels.includes('INVISIBLE_PATIENT') && d.labels.includes('MASQUE_PS')) return deny('POLICY_LABELS_INCOMPATIBLE');
+  if (d.labels.includes('INVISIBLE_REPRESENTANTS_LEGAUX') && !isMinorAt(req.dossier!.birthDate, req.now)) return deny('POLICY_LABEL_MINORS_ONLY');
+  // §3.10: in a secret connection, only documents hidden from the representatives may be deposited.
+  if (f.mode === 'secret' && !d.labels.includes('INVISIBLE_REPRESENTANTS_LEGAUX')) return deny('POLICY_SECRET_DEPOSIT_RESTRICTED');
+  return null;
+}
+
+function startEmergency(actor: Professional, { f, settings }: Facts): Decision {
+  if (f.mode === 'samu') {
+    // The regulation mode is for the SAMU's regulating physicians (médecins).
+    if (actor.profession !== 'G15:10') return deny('POLICY_SAMU_ROLE_REQUIRED');
+    return settings.blockSamu ? deny('POLICY_EMERGENCY_SAMU_BLOCKED') : allow('POLICY_EMERGENCY_SAMU', { mode: 'samu' });
+  }
+  if (f.mode === 'bris_de_glace') return settings.blockEmergency ? deny('POLICY_EMERGENCY_BLOCKED') : allow('POLICY_EMERGENCY_BRIS_DE_GLACE', { mode: 'bris_de_glace' });
+  return deny('POLICY_FACTS_MISSING');
+}
+
+function relabel(req: AccessRequest, actor: Professional, facts: Facts): Decision {
+  const doc = req.document;
+  const change = req.labelChange;
+  if (!doc || !change) return deny('POLICY_FACTS_MISSING');
+  const visible = readDocument(doc, actor, facts);
+  if (visible.effect === 'deny') return visible;
+  // Invisibility is decided at deposit only: adding it later could hide what the patient already saw.
+  if (change.add.some((l) => l !== 'MASQUE_PS')) return deny('POLICY_LABEL_ONLY_AT_DEPOSIT');
+  // Masking by a professional: the author, at or after deposit (DOMAIN §5.1).
+  if ((change.add.includes('MASQUE_PS') || change.remove.includes('MASQUE_PS')) && !isAuthor(doc, actor)) return deny('POLICY_NOT_AUTHOR');
+  if (change.add.includes('MASQUE_PS') && doc.labels.includes('INVISIBLE_PATIENT') && !change.remove.includes('INVISIBLE_PATIENT')) {
+    return deny('POLICY_LABELS_INCOMPATIBLE');
+  }
+  if (change.remove.includes('INVISIBLE_REPRESENTANTS_LEGAUX') && !change.confirmIrreversible) return deny('POLICY_REVEAL_NEEDS_CONFIRMATION');
+  return visible;
+}
