@@ -95,7 +95,7 @@ async function runWorker(kind: Measure['kind'], engine: Engine, file: string, ba
     if (kind === 'openmes') {
       const source = await openPopulationFile(file, 'ndjson'); // hashing the file is part of the import
       const s = await importPopulation(
-        { db, clock: () => new Date(), lifecycle: { oppositionWindowDays: 42, retentionYears: 10 }, settings: { carersEnabled: true } },
+        { db, clock: () => new Date(), lifecycle: { oppositionWindowDays: 42, retentionYears: 10 }, settings: { carersEnabled: true, medicoSocialEnabled: false, maxDocumentBytes: 20971520 } },
         { actor: { kind: 'operator', accountId: 'bench', displayName: 'Benchmark' }, requestId: null },
         source,
         { batchSize: batch, acceptTestOids: true },

@@ -17,6 +17,8 @@ const schema = z.object({
   OPENMES_OPPOSITION_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(42),
   OPENMES_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(10),
   OPENMES_MAX_CARERS: z.coerce.number().int().min(0).max(10).default(1),
+  OPENMES_MEDICO_SOCIAL_ENABLED: z.enum(['true', 'false']).default('false'),
+  OPENMES_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(20 * 1024 * 1024),
   OPENMES_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
   OPENMES_COOKIE_SECRET: z.string().min(32).optional(),
   OPENMES_PRO_OIDC_ISSUER: z.string().url().optional(),
@@ -40,6 +42,8 @@ export type Config = {
   oppositionWindowDays: number;
   retentionYears: number;
   maxCarers: number;
+  medicoSocialEnabled: boolean;
+  maxDocumentBytes: number;
   accessTokenTtlSeconds: number;
   cookieSecret: string | undefined;
   proIdentityProvider: ExternalIdp | undefined;
@@ -81,6 +85,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     oppositionWindowDays: e.OPENMES_OPPOSITION_WINDOW_DAYS,
     retentionYears: e.OPENMES_RETENTION_YEARS,
     maxCarers: e.OPENMES_MAX_CARERS,
+    medicoSocialEnabled: e.OPENMES_MEDICO_SOCIAL_ENABLED === 'true',
+    maxDocumentBytes: e.OPENMES_MAX_DOCUMENT_BYTES,
     accessTokenTtlSeconds: e.OPENMES_ACCESS_TOKEN_TTL_SECONDS,
     cookieSecret: e.OPENMES_COOKIE_SECRET,
     proIdentityProvider: idp(e.OPENMES_PRO_OIDC_ISSUER, e.OPENMES_PRO_OIDC_CLIENT_ID, e.OPENMES_PRO_OIDC_CLIENT_SECRET),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_CHAIN } from '../src/domain/audit-chain.ts';
 import { appendAudit } from '../src/store/audit-repo.ts';
-import { auditEntryFor } from '../src/services/decide-and-record.ts';
+import { auditEntryFor } from '../src/services/audit-entry.ts';
 import { verifyAudit } from '../src/services/verify-audit.ts';
 import { createTestDb, ENGINE, type TestDb } from './support/test-db.ts';
 import { insertDossier, insWithKey, operator } from './support/fixtures.ts';

@@ -19,7 +19,7 @@ const ctx = { actor: OPERATOR, requestId: null };
 let db: TestDb;
 let deps: ImportDeps;
 let dir: string;
-const depsAt = (at: Date): ImportDeps => ({ db, clock: () => at, lifecycle: { oppositionWindowDays: 42, retentionYears: 10 }, settings: { carersEnabled: true } });
+const depsAt = (at: Date): ImportDeps => ({ db, clock: () => at, lifecycle: { oppositionWindowDays: 42, retentionYears: 10 }, settings: { carersEnabled: true, medicoSocialEnabled: false, maxDocumentBytes: 20971520 } });
 
 beforeAll(async () => {
   db = await createTestDb();

@@ -11,6 +11,7 @@ import { fhirRoutes } from './fhir/fhir-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { devRoutes } from './routes/dev-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { recordRoutes } from './routes/record-routes.ts';
 import { webRoutes } from './routes/web-routes.ts';
 
 export type AppDeps = ServiceDeps & {
@@ -47,6 +48,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     requestTimeout: 30_000,
     return503OnClosing: true,
+    // Unknown properties are refused (400), never silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.addContentTypeParser(['application/fhir+json', 'application/json-patch+json'], { parseAs: 'string' }, (_req, body, done) => {
@@ -68,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerDocs(app);
   await app.register(healthRoutes(deps));
   await app.register(apiRoutes(deps), { prefix: '/api' });
+  await app.register(recordRoutes(deps), { prefix: '/api' });
   await app.register(fhirRoutes(deps), { prefix: '/fhir/R4' });
   await app.register(devRoutes(deps), { prefix: '/dev' });
   for (const plugin of deps.plugins ?? []) await app.register(plugin);

@@ -32,7 +32,7 @@ export async function openPlatform(config: Config, clock: () => Date = () => new
     db: database,
     clock,
     lifecycle: { oppositionWindowDays: config.oppositionWindowDays, retentionYears: config.retentionYears },
-    settings: { carersEnabled: config.maxCarers > 0 },
+    settings: { carersEnabled: config.maxCarers > 0, medicoSocialEnabled: config.medicoSocialEnabled, maxDocumentBytes: config.maxDocumentBytes },
     reference,
     tokenKeys: await importTokenKeys(jwk, issuerUrl(config)),
     close: () => database.close(),

@@ -18,7 +18,7 @@ import {
   type ImportJobRow,
   type NewDossier,
 } from '../store/population-repo.ts';
-import { auditEntryFor } from './decide-and-record.ts';
+import { auditEntryFor } from './audit-entry.ts';
 import { deniedError } from './denied-error.ts';
 import { readCsvHeaderOrThrow, readPopulationBatches, type PopulationBatch, type RejectEntry } from './population-batches.ts';
 import type { RequestContext, ServiceDeps } from './service-deps.ts';

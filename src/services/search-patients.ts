@@ -1,8 +1,10 @@
 import { SYSTEM_CHAIN } from '../domain/audit-chain.ts';
-import { decideAccess } from '../domain/policy/decide-access.ts';
 import { appendAudit } from '../store/audit-repo.ts';
-import { findDossier, findDossierIdByIns, findDossierIdsByTraits, listDossiersActedForBy, listRelationshipsOf, type DossierRow } from '../store/dossier-repo.ts';
-import { auditEntryFor } from './decide-and-record.ts';
+import { findDossierIdByIns, findDossierIdsByTraits, listDossiersActedForBy, type DossierRow } from '../store/dossier-repo.ts';
+import type { Queryable } from '../store/db.ts';
+import { loadAccessContext } from './access-context.ts';
+import { auditEntryFor } from './audit-entry.ts';
+import { deniedError } from './denied-error.ts';
 import type { RequestContext, ServiceDeps } from './service-deps.ts';
 
 export type PatientCriteria =
@@ -18,35 +20,34 @@ const MAX_TRAIT_MATCHES = 10;
  * candidate's chain. A search that finds nothing visible leaves one entry on the system chain.
  */
 export async function searchPatients(deps: ServiceDeps, ctx: RequestContext, criteria: PatientCriteria): Promise<DossierRow[]> {
-  return deps.db.transaction(async (tx) => {
+  const result = await deps.db.transaction(async (tx) => {
     const now = deps.clock();
     const ids = await candidateIds(tx, ctx, criteria);
     const visible: DossierRow[] = [];
+    let blocked = false;
     for (const id of ids) {
-      const dossier = await findDossier(tx, id);
-      if (!dossier) continue;
-      const relationships = await listRelationshipsOf(tx, id);
-      const decision = decideAccess({
-        actor: ctx.actor, action: 'dossier.identity.search', now, relationships, settings: deps.settings,
-        dossier: { dossierId: id, state: dossier.state, birthDate: dossier.birth_date },
-      });
+      const access = await loadAccessContext(tx, deps, ctx.actor, id, now);
+      if (!access.dossier) continue;
       // Searching one's own spaces is a read of each; a professional's search is a search.
-      const effective = criteria.kind === 'mine'
-        ? decideAccess({ actor: ctx.actor, action: 'dossier.identity.read', now, relationships, settings: deps.settings, dossier: { dossierId: id, state: dossier.state, birthDate: dossier.birth_date } })
-        : decision;
-      // A denied candidate is traced on the system chain: writing it on the dossier's own chain
-      // would show its holder a search by someone who was refused and learnt nothing.
-      await appendAudit(tx, auditEntryFor(ctx, effective.effect === 'allow' ? id : SYSTEM_CHAIN, 'dossier.identity.search', effective, { type: 'Patient', id }, now, { criteria: criteria.kind }));
-      if (effective.effect === 'allow') visible.push(dossier);
+      const decision = access.decide(criteria.kind === 'mine' ? 'dossier.identity.read' : 'dossier.identity.search');
+      // A denied candidate is traced on the system chain — except a blocked professional's search,
+      // which the holder must see — so that a refused search does not show up as an access.
+      const onDossier = decision.effect === 'allow' || decision.reason === 'POLICY_BLOCKED_PROFESSIONAL';
+      await appendAudit(tx, auditEntryFor(ctx, onDossier ? id : SYSTEM_CHAIN, 'dossier.identity.search', decision, { type: 'Patient', id }, now, { criteria: criteria.kind }));
+      if (decision.effect === 'allow') visible.push(access.dossier);
+      else if (decision.reason === 'POLICY_BLOCKED_PROFESSIONAL') blocked = true;
     }
     if (ids.length === 0) {
       await appendAudit(tx, auditEntryFor(ctx, SYSTEM_CHAIN, 'dossier.identity.search', { effect: 'allow', reason: 'POLICY_SEARCH_NO_MATCH' }, { type: 'Patient', id: null }, now, { criteria: criteria.kind }));
     }
-    return visible;
+    return { visible, blocked };
   });
+  // SPEC §3.2: the blocked professional is told, in these words, that access was withdrawn.
+  if (result.blocked && result.visible.length === 0) throw deniedError({ effect: 'deny', reason: 'POLICY_BLOCKED_PROFESSIONAL' }, true);
+  return result.visible;
 }
 
-async function candidateIds(tx: Parameters<typeof findDossier>[0], ctx: RequestContext, c: PatientCriteria): Promise<string[]> {
+async function candidateIds(tx: Queryable, ctx: RequestContext, c: PatientCriteria): Promise<string[]> {
   switch (c.kind) {
     case 'ins': {
       const id = await findDossierIdByIns(tx, c.ins);

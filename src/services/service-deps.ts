@@ -8,7 +8,7 @@ export type ServiceDeps = {
   db: Db;
   clock: () => Date;
   lifecycle: LifecycleParams;
-  settings: { carersEnabled: boolean };
+  settings: { carersEnabled: boolean; medicoSocialEnabled: boolean; maxDocumentBytes: number };
   reference: ReferenceData;
 };
 

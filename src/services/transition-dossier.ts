@@ -2,10 +2,11 @@ import { actorId } from '../domain/actor.ts';
 import { SYSTEM_CHAIN } from '../domain/audit-chain.ts';
 import { AppError } from '../domain/errors.ts';
 import { LIFECYCLE_REFUSALS, transition, type LifecycleAction } from '../domain/lifecycle.ts';
-import { decideAccess, type Decision } from '../domain/policy/decide-access.ts';
+import type { Decision } from '../domain/policy/decide-access.ts';
 import { appendAudit } from '../store/audit-repo.ts';
-import { applyLifecycleChange, dossierHasContent, findDossier, listRelationshipsOf } from '../store/dossier-repo.ts';
-import { auditEntryFor } from './decide-and-record.ts';
+import { applyLifecycleChange, dossierHasContent, findDossier } from '../store/dossier-repo.ts';
+import { loadAccessContext } from './access-context.ts';
+import { auditEntryFor } from './audit-entry.ts';
 import { deniedError } from './denied-error.ts';
 import { dossierView, type DossierView } from './dossier-view.ts';
 import { outcomeOf, runIdempotent, unwrap, type IdempotencyRequest } from './idempotency.ts';
@@ -26,12 +27,9 @@ export async function transitionDossier(
   const outcome = await deps.db.transaction(async (tx) => {
     const now = deps.clock();
     return runIdempotent<DossierView>(tx, actorId(ctx.actor), idempotency, now, async () => {
-      const dossier = await findDossier(tx, dossierId, true);
-      const relationships = dossier ? await listRelationshipsOf(tx, dossierId) : [];
-      const access = decideAccess({
-        actor: ctx.actor, action: policyAction, now, relationships, settings: deps.settings,
-        dossier: dossier && { dossierId, state: dossier.state, birthDate: dossier.birth_date },
-      });
+      const context = await loadAccessContext(tx, deps, ctx.actor, dossierId, now, { lockDossier: true });
+      const dossier = context.dossier;
+      const access = context.decide(policyAction);
       const record = (decision: Decision, details: Record<string, unknown> = {}) =>
         appendAudit(tx, auditEntryFor(ctx, dossier ? dossierId : SYSTEM_CHAIN, policyAction, decision, { type: 'Dossier', id: dossierId }, now, details));
       if (!dossier || access.effect === 'deny') {

@@ -100,7 +100,8 @@ export async function listDossiersActedForBy(db: Queryable, personDossierId: str
   return res.rows.map((r) => ({ dossierId: r.dossier_id, kind: r.kind }));
 }
 
-/** Has anything been added to the space? (documents land with a later migration.) */
-export async function dossierHasContent(_db: Queryable, _dossierId: string): Promise<boolean> {
-  return false;
+/** Has anything been added to the space? Then opposing is no longer possible, only closing (SPEC §1). */
+export async function dossierHasContent(db: Queryable, dossierId: string): Promise<boolean> {
+  const res = await db.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM document WHERE dossier_id = $1) AS found', [dossierId]);
+  return res.rows[0]!.found;
 }

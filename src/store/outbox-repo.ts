@@ -16,11 +16,11 @@ export type OutboxRow = {
 
 export type NewOutboxRow = Pick<OutboxRow, 'dossier_id' | 'outbox_id' | 'kind' | 'payload'>;
 
-export async function insertOutbox(tx: Queryable, row: NewOutboxRow, now: Date): Promise<void> {
+export async function insertOutbox(tx: Queryable, row: NewOutboxRow, now: Date, availableAt: Date = now): Promise<void> {
   await tx.query(
     `INSERT INTO outbox (dossier_id, outbox_id, kind, payload, created_at, available_at, attempts)
-     VALUES ($1, $2, $3, $4, $5, $5, 0)`,
-    [row.dossier_id, row.outbox_id, row.kind, JSON.stringify(row.payload), now],
+     VALUES ($1, $2, $3, $4, $5, $6, 0)`,
+    [row.dossier_id, row.outbox_id, row.kind, JSON.stringify(row.payload), now, availableAt],
   );
 }
 

@@ -27,7 +27,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
     config, db, clock, tokenKeys,
     ...(options.logStream ? { logStream: options.logStream } : { logger: false }),
     lifecycle: { oppositionWindowDays: config.oppositionWindowDays, retentionYears: config.retentionYears },
-    settings: { carersEnabled: config.maxCarers > 0 },
+    settings: { carersEnabled: config.maxCarers > 0, medicoSocialEnabled: config.medicoSocialEnabled, maxDocumentBytes: config.maxDocumentBytes },
     reference: loadReferenceData(clock()),
   });
   return {

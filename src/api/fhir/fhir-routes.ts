@@ -9,6 +9,7 @@ import type { AppDeps } from '../build-app.ts';
 import { capabilityStatement } from './capability-statement.ts';
 import { INS_SYSTEM_URIS } from './ins-systems.ts';
 import { toFhirPatient } from './patient-resource.ts';
+import { documentRoutes } from './document-routes.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -18,6 +19,7 @@ type PatientQuery = { identifier?: string; family?: string; given?: string; birt
 /** FHIR R4 endpoint: CapabilityStatement, Patient read and search. */
 export function fhirRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (app) => {
+    await app.register(documentRoutes(deps));
     const base = `${deps.config.publicUrl}/fhir/R4`;
     app.get('/metadata', { schema: { summary: 'CapabilityStatement FHIR', tags: ['fhir'], security: [] } }, async (_req, reply) =>
       reply.type(FHIR_JSON).send(capabilityStatement(base, deps.clock())));

@@ -1,0 +1,697 @@
+import { CONFIDENTIALITY_LABELS, type ConfidentialityLabel, type ConfidentialityLevel, type DocumentAuthor, type DocumentMeta } from '../../domain/document.ts';
+import { validateIns } from '../../domain/identity/ins.ts';
+import { ID_NAT_PS_SYSTEM, RPPS_SYSTEM } from '../../domain/identity/rpps.ts';
+import { isIsoCalendarDate, issue, type ValidationIssue } from '../../domain/validation-issue.ts';
+import { INS_SYSTEM_URIS } from './ins-systems.ts';
+
+/**
+ * FHIR DocumentReference (PDSm comprehensive profile of IHE MHD) <-> our document model. Pure: the
+ * parser returns issues as values and never throws; the service checks terminology, size/hash and
+ * access. DOMAIN.md §2.5, §3.3; SPEC §2, §3.8.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Canonical URLs, code systems and JSON primitives (shared by the other FHIR modules)
+// ---------------------------------------------------------------------------------------------
+
+/** PDSm 3.1.1 canonicals (ansforge/IG-fhir-partage-de-documents-de-sante, canonicals.json). */
+export const PDSM_PROFILES = {
+  DOCUMENT_REFERENCE: 'https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-comprehensive-document-reference',
+  SUBMISSION_SET: 'https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-submissionset-comprehensive',
+  PROVIDE_BUNDLE: 'https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-comprehensive-provide-document-bundle',
+  FIND_RESPONSE: 'https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-find-documentreferences-comprehensive-response',
+} as const;
+
+/** Code systems written on output (inputs are first resolved by `canonicalSystem`). */
+export const FHIR_SYSTEMS = {
+  RFC3986: 'urn:ietf:rfc:3986',
+  LOINC: 'http://loinc.org',
+  TRE_A05_TYPE: 'urn:oid:1.2.250.1.213.1.1.4.12',
+  TRE_A03_CLASS: 'urn:oid:1.2.250.1.213.1.1.4.1',
+  TRE_R02_SECTOR: 'urn:oid:1.2.250.1.71.4.2.4',
+  TRE_A00_NON_PS: 'urn:oid:1.2.250.1.213.1.1.4.6',
+  TRE_A01_PRACTICE: 'urn:oid:1.2.250.1.213.1.1.4.9',
+  TRE_A06_FORMAT: 'urn:oid:1.2.250.1.213.1.1.4.2.282',
+  IHE_FORMAT: 'http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode',
+  DICOM_UID: 'urn:oid:1.2.840.10008.2.6.1',
+  V3_CONFIDENTIALITY: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality',
+  TRE_A07_VISIBILITY: 'urn:oid:1.2.250.1.213.1.1.4.13',
+  TRE_R38_SPECIALTY: 'https://mos.esante.gouv.fr/NOS/TRE_R38-SpecialiteOrdinale/FHIR/TRE-R38-SpecialiteOrdinale',
+  FINESS: 'urn:oid:1.2.250.1.71.4.2.2',
+} as const;
+
+/** Our own extensions: one canonical base, never the deployment's URL (clients hard-code these). */
+export const OPENMES_CANONICAL = 'https://openmes.example/fhir';
+export const OPENMES_EXTENSIONS = {
+  SHA256: `${OPENMES_CANONICAL}/StructureDefinition/attachment-sha256`,
+  PATIENT_INVISIBLE_WARNING: `${OPENMES_CANONICAL}/StructureDefinition/patient-invisible-warning`,
+  AUDIT_CHAIN: `${OPENMES_CANONICAL}/StructureDefinition/audit-chain`,
+} as const;
+
+const SYSTEM_ALIASES: Readonly<Record<string, string>> = {
+  'urn:oid:2.16.840.1.113883.6.1': FHIR_SYSTEMS.LOINC,
+  'urn:oid:2.16.840.1.113883.5.25': FHIR_SYSTEMS.V3_CONFIDENTIALITY,
+  'urn:oid:1.3.6.1.4.1.19376.1.2.3': FHIR_SYSTEMS.IHE_FORMAT,
+};
+/** NOS FHIR canonicals (`https://mos.esante.gouv.fr/NOS/TRE_A05-…/FHIR/…`) read as the TRE's OID. */
+const NOS_TRE_SYSTEMS: Readonly<Record<string, string>> = {
+  TRE_A00: FHIR_SYSTEMS.TRE_A00_NON_PS, TRE_A01: FHIR_SYSTEMS.TRE_A01_PRACTICE, TRE_A03: FHIR_SYSTEMS.TRE_A03_CLASS,
+  TRE_A05: FHIR_SYSTEMS.TRE_A05_TYPE, TRE_A06: FHIR_SYSTEMS.TRE_A06_FORMAT, TRE_A07: FHIR_SYSTEMS.TRE_A07_VISIBILITY,
+  TRE_R02: FHIR_SYSTEMS.TRE_R02_SECTOR,
+};
+
+/** The one spelling we use for a code system that has several (OID, URL, NOS canonical). */
+export function canonicalSystem(system: string): string {
+  const nos = /^https:\/\/mos\.esante\.gouv\.fr\/NOS\/(TRE_[A-Z]\d{2,3})-[^/]+\/FHIR\/[^/]+$/.exec(system);
+  const key = nos ? nos[1] ?? '' : system;
+  const table = nos ? NOS_TRE_SYSTEMS : SYSTEM_ALIASES;
+  return (Object.hasOwn(table, key) ? table[key] : undefined) ?? system;
+}
+
+export type Obj = Record<string, unknown>;
+export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A non-blank string of at most `max` characters (FHIR forbids empty strings). */
+export function fhirString(v: unknown, max: number): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' && v.length <= max ? v : undefined;
+}
+
+const INSTANT = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
+
+/** FHIR instant: full date-time with seconds and a time zone, on a real calendar day. */
+export function isInstant(v: unknown): v is string {
+  if (typeof v !== 'string' || v.startsWith('0000')) return false;
+  const m = INSTANT.exec(v);
+  return !!m && isIsoCalendarDate(m[1]);
+}
+
+/** FHIR dateTime: YYYY, YYYY-MM, YYYY-MM-DD or an instant (a time always carries its zone). */
+export function isDateTime(v: unknown): v is string {
+  if (typeof v !== 'string' || v.startsWith('0000')) return false;
+  return /^\d{4}$/.test(v) || /^\d{4}-(0[1-9]|1[0-2])$/.test(v) || isIsoCalendarDate(v) || isInstant(v);
+}
+
+/** The id of a `Type/id` reference, relative or under `baseUrl`; undefined for anything else. */
+export function referenceId(ref: unknown, type: string, baseUrl?: string): string | undefined {
+  if (typeof ref !== 'string') return undefined;
+  const local = baseUrl && ref.startsWith(`${baseUrl}/`) ? ref.slice(baseUrl.length + 1) : ref;
+  const m = /^([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(local);
+  return m && m[1] === type ? m[2] : undefined;
+}
+
+export const DOCUMENT_REFERENCE_ISSUE_CODES = {
+  RESOURCE_TYPE: 'FHIR_RESOURCE_TYPE',
+  UNKNOWN_ELEMENT: 'FHIR_UNKNOWN_ELEMENT',
+  MODIFIER: 'FHIR_MODIFIER_UNSUPPORTED',
+  REQUIRED: 'FHIR_REQUIRED',
+  DATATYPE: 'FHIR_DATATYPE',
+  STATUS: 'FHIR_STATUS_NOT_CURRENT',
+  CODING: 'FHIR_CODING',
+  CODE_SYSTEM: 'FHIR_CODE_SYSTEM',
+  SUBJECT: 'FHIR_SUBJECT',
+  AUTHOR: 'FHIR_AUTHOR',
+  SECURITY_LABEL: 'FHIR_SECURITY_LABEL',
+  CONTENT: 'FHIR_CONTENT',
+  ATTACHMENT_URL: 'FHIR_ATTACHMENT_URL',
+  BASE64: 'FHIR_BASE64',
+  TOO_LARGE: 'FHIR_CONTENT_TOO_LARGE',
+  HASH: 'FHIR_HASH',
+  RELATES_TO: 'FHIR_RELATES_TO',
+  PERIOD: 'FHIR_PERIOD',
+} as const;
+const C = DOCUMENT_REFERENCE_ISSUE_CODES;
+
+export type DocumentSubject = { kind: 'reference'; id: string } | { kind: 'ins'; system: string; value: string };
+export type DocumentContentInput = { kind: 'inline'; base64: string } | { kind: 'binary'; reference: string };
+export type AuthorResourceType = 'Practitioner' | 'PractitionerRole' | 'Patient' | 'Device';
+/** An author as declared by the producer; informative only (the service takes the author from the actor). */
+export type DeclaredAuthor = { reference: string | null; resourceType: AuthorResourceType | null; rpps: string | null; display: string | null };
+export type RelatedRef =
+  | { kind: 'identifier'; system: string | null; value: string; typeCode: string | null }
+  | { kind: 'reference'; reference: string };
+
+/** A document to deposit, as read from a DocumentReference: DocumentMeta's fields the producer owns. */
+export type NewDocumentInput = {
+  masterIdentifier: string;
+  status: 'current';
+  typeCode: string;
+  typeSystem: string;
+  /** Null when `category` is absent: the service derives it from the type (ASS_X16). */
+  classCode: string | null;
+  title: string;
+  description: string | null;
+  subject: DocumentSubject;
+  authors: DeclaredAuthor[];
+  /** DocumentReference.date (instant). */
+  date: string;
+  /** content.attachment.creation, when given. */
+  creation: string | null;
+  periodStart: string | null;
+  periodEnd: string | null;
+  facilityType: string | null;
+  practiceSetting: string | null;
+  formatCode: string | null;
+  formatSystem: string | null;
+  related: RelatedRef[];
+  contentType: string;
+  content: DocumentContentInput;
+  declaredSize?: number;
+  declaredHashSha1Base64?: string;
+  /** Id of the DocumentReference this one replaces (relatesTo replaces). */
+  relatesToReplaces?: string;
+  level: ConfidentialityLevel;
+  labels: ConfidentialityLabel[];
+};
+
+export type ParseDocumentContext = {
+  /** Largest accepted document, in bytes (decoded). */
+  maxBytes: number;
+  /** Server FHIR base: absolute references under it are accepted like relative ones. */
+  baseUrl?: string;
+  /** Inside an ITI-65 transaction: attachment.url may be a `urn:uuid:` of a Binary entry. */
+  inBundle?: boolean;
+  /** Path prefix of the issues (default `DocumentReference`). */
+  root?: string;
+};
+
+export type ParseDocumentReferenceResult = { ok: true; input: NewDocumentInput } | { ok: false; issues: ValidationIssue[] };
+
+const ELEMENTS = new Set([
+  'resourceType', 'id', 'meta', 'implicitRules', 'language', 'text', 'contained', 'extension', 'modifierExtension',
+  'masterIdentifier', 'identifier', 'status', 'docStatus', 'type', 'category', 'subject', 'date', 'author',
+  'authenticator', 'custodian', 'relatesTo', 'description', 'securityLabel', 'content', 'context',
+]);
+const AUTHOR_TYPES: ReadonlySet<string> = new Set<AuthorResourceType>(['Practitioner', 'PractitionerRole', 'Patient', 'Device']);
+const LOINC_CODE = /^\d{1,7}-\d$/;
+const LEVELS: ReadonlySet<string> = new Set<ConfidentialityLevel>(['N', 'R', 'V']);
+const LABELS: ReadonlySet<string> = new Set(CONFIDENTIALITY_LABELS);
+const NON_PS_CODES: ReadonlySet<string> = new Set(['EXP_PATIENT', 'SNR']);
+
+type Issues = ValidationIssue[];
+type CodingSpec = { systems: ReadonlySet<string>; what: string };
+const TYPE_SPEC: CodingSpec = { systems: new Set([FHIR_SYSTEMS.LOINC, FHIR_SYSTEMS.TRE_A05_TYPE]), what: 'le type de document (LOINC ou TRE_A05)' };
+const CLASS_SPEC: CodingSpec = { systems: new Set([FHIR_SYSTEMS.TRE_A03_CLASS]), what: 'la classe de document (TRE_A03)' };
+const FACILITY_SPEC: CodingSpec = { systems: new Set([FHIR_SYSTEMS.TRE_R02_SECTOR, FHIR_SYSTEMS.TRE_A00_NON_PS]), what: "le secteur d'activité (TRE_R02 ou TRE_A00)" };
+const SETTING_SPEC: CodingSpec = { systems: new Set([FHIR_SYSTEMS.TRE_A01_PRACTICE, FHIR_SYSTEMS.TRE_A00_NON_PS]), what: "le cadre d'exercice (TRE_A01 ou TRE_A00)" };
+const FORMAT_SPEC: CodingSpec = {
+  systems: new Set([FHIR_SYSTEMS.IHE_FORMAT, FHIR_SYSTEMS.TRE_A06_FORMAT, FHIR_SYSTEMS.DICOM_UID, FHIR_SYSTEMS.RFC3986]),
+  what: 'le format (TRE_A06, IHE formatCode, DICOM ou URN)',
+};
+
+/** Validates an incoming DocumentReference (create / ITI-65 entry) and reads it into a NewDocumentInput. */
+export function parseDocumentReference(resource: unknown, ctx: ParseDocumentContext): ParseDocumentReferenceResult {
+  const root = ctx.root ?? 'DocumentReference';
+  if (!isObj(resource) || resource.resourceType !== 'DocumentReference') {
+    return { ok: false, issues: [issue(`${root}.resourceType`, C.RESOURCE_TYPE, 'Une ressource DocumentReference est attendue.')] };
+  }
+  const r = resource;
+  const at = (p: string) => `${root}.${p}`;
+  const issues: Issues = [];
+  checkElements(r, root, issues);
+  if (r.status !== 'current') issues.push(issue(at('status'), C.STATUS, 'Le statut doit être « current » au dépôt d’un document.'));
+  const masterIdentifier = parseMasterIdentifier(r.masterIdentifier, at('masterIdentifier'), issues);
+  const type = parseCodeable(r.type, at('type'), TYPE_SPEC, issues, { required: true, single: true });
+  if (type && (type.system === FHIR_SYSTEMS.LOINC) !== LOINC_CODE.test(type.code)) {
+    issues.push(issue(at('type.coding[0].code'), C.CODE_SYSTEM, 'Le code du type ne correspond pas à son système (code LOINC « 11488-4 » ou code TRE_A05).'));
+  }
+  const category = parseCategory(r.category, at('category'), issues);
+  const subject = parseSubject(r.subject, at('subject'), issues, ctx.baseUrl);
+  const contained = containedById(r.contained, at('contained'), issues);
+  const authors = parseAuthors(r.author, at('author'), contained, issues, ctx.baseUrl);
+  const date = readDate(r.date, at('date'), issues, { required: true, instant: true });
+  const description = readOptionalString(r.description, at('description'), issues);
+  const security = parseSecurityLabels(r.securityLabel, at('securityLabel'), issues);
+  const content = parseContent(r.content, at('content'), ctx, issues);
+  const context = parseContext(r.context, at('context'), issues);
+  const replaces = parseRelatesTo(r.relatesTo, at('relatesTo'), issues, ctx.baseUrl);
+  if (issues.length > 0 || !masterIdentifier || !type || !subject || !date || !content || !context) return { ok: false, issues };
+  return {
+    ok: true,
+    input: {
+      masterIdentifier, status: 'current', typeCode: type.code, typeSystem: type.system, classCode: category?.code ?? null,
+      title: content.title, description, subject, authors, date, creation: content.creation,
+      periodStart: context.periodStart, periodEnd: context.periodEnd, facilityType: context.facilityType,
+      practiceSetting: context.practiceSetting, formatCode: content.format?.code ?? null, formatSystem: content.format?.system ?? null,
+      related: context.related, contentType: content.contentType, content: content.content,
+      ...(content.size !== undefined ? { declaredSize: content.size } : {}),
+      ...(content.hash !== undefined ? { declaredHashSha1Base64: content.hash } : {}),
+      ...(replaces !== undefined ? { relatesToReplaces: replaces } : {}),
+      level: security.level, labels: security.labels,
+    },
+  };
+}
+
+function checkElements(r: Obj, root: string, issues: Issues): void {
+  for (const key of Object.keys(r)) {
+    const base = key.startsWith('_') ? key.slice(1) : key;
+    if (!ELEMENTS.has(base)) issues.push(issue(`${root}.${key.slice(0, 64)}`, C.UNKNOWN_ELEMENT, 'Élément inconnu dans une ressource DocumentReference (FHIR R4).'));
+  }
+  // A modifier changes the meaning of the resource: ignoring one would misread it (FHIR R4 §2.1.0.6).
+  if (r.modifierExtension !== undefined) issues.push(issue(`${root}.modifierExtension`, C.MODIFIER, 'Les extensions modificatrices ne sont pas prises en charge.'));
+  if (r.implicitRules !== undefined) issues.push(issue(`${root}.implicitRules`, C.MODIFIER, 'implicitRules n’est pas pris en charge.'));
+}
+
+function parseMasterIdentifier(v: unknown, path: string, issues: Issues): string | undefined {
+  if (!isObj(v)) {
+    issues.push(issue(`${path}.value`, C.REQUIRED, 'L’identifiant unique du document (masterIdentifier) est obligatoire.'));
+    return undefined;
+  }
+  if (v.system !== undefined && v.system !== FHIR_SYSTEMS.RFC3986) {
+    issues.push(issue(`${path}.system`, C.CODE_SYSTEM, 'Le système de masterIdentifier doit être urn:ietf:rfc:3986.'));
+  }
+  const value = fhirString(v.value, 256);
+  if (!value || /\s/.test(value)) {
+    issues.push(issue(`${path}.value`, C.REQUIRED, 'masterIdentifier.value est obligatoire (par exemple urn:oid:1.2.250.1.999.1^123), sans espace.'));
+    return undefined;
+  }
+  return value;
+}
+
+type ParsedCoding = { system: string; code: string };
+
+/** A Coding whose system is one of `spec.systems` (after alias resolution). */
+function parseCoding(v: unknown, path: string, spec: CodingSpec, issues: Issues): ParsedCoding | undefined {
+  if (!isObj(v)) {
+    issues.push(issue(path, C.CODING, `Un codage (system et code) est attendu pour ${spec.what}.`));
+    return undefined;
+  }
+  const system = fhirString(v.system, 512);
+  const code = fhirString(v.code, 256);
+  if (!system) issues.push(issue(`${path}.system`, C.REQUIRED, `Le système est obligatoire pour ${spec.what}.`));
+  if (!code || !/^[^\s]+( [^\s]+)*$/.test(code)) issues.push(issue(`${path}.code`, C.REQUIRED, `Le code est obligatoire pour ${spec.what}.`));
+  if (!system || !code) return undefined;
+  const canonical = canonicalSystem(system);
+  if (!spec.systems.has(canonical)) {
+    issues.push(issue(`${path}.system`, C.CODE_SYSTEM, `Système de codage non accepté pour ${spec.what}.`));
+    return undefined;
+  }
+  return { system: canonical, code };
+}
+
+function parseCodeable(v: unknown, path: string, spec: CodingSpec, issues: Issues, o: { required: boolean; single: boolean }): ParsedCoding | null | undefined {
+  if (v === undefined) {
+    if (o.required) issues.push(issue(`${path}.coding`, C.REQUIRED, `${capitalise(spec.what)} est obligatoire.`));
+    return o.required ? undefined : null;
+  }
+  const codings = isObj(v) ? v.coding : undefined;
+  if (!Array.isArray(codings) || codings.length === 0 || (o.single && codings.length > 1)) {
+    issues.push(issue(`${path}.coding`, C.CODING, `Un seul codage est attendu pour ${spec.what}.`));
+    return undefined;
+  }
+  return parseCoding(codings[0], `${path}.coding[0]`, spec, issues);
+}
+
+function parseCategory(v: unknown, path: string, issues: Issues): ParsedCoding | null | undefined {
+  if (v === undefined) return null;
+  if (!Array.isArray(v) || v.length !== 1) {
+    issues.push(issue(path, C.CODING, 'Une seule classe de document (category) est attendue.'));
+    return undefined;
+  }
+  return parseCodeable(v[0], `${path}[0]`, CLASS_SPEC, issues, { required: true, single: true });
+}
+
+/** `Patient/<id>` (or under the server base) or an INS identifier; both at once is ambiguous. */
+export function parseSubject(v: unknown, path: string, issues: Issues, baseUrl?: string): DocumentSubject | undefined {
+  if (!isObj(v)) {
+    issues.push(issue(path, C.REQUIRED, 'Le patient (subject) est obligatoire : Patient/<id> ou identifiant INS.'));
+    return undefined;
+  }
+  if (v.reference !== undefined && v.identifier !== undefined) {
+    issues.push(issue(path, C.SUBJECT, 'Indiquez le patient soit par référence, soit par identifiant INS, pas les deux.'));
+    return undefined;
+  }
+  if (v.reference !== undefined) {
+    const id = referenceId(v.reference, 'Patient', baseUrl);
+    if (id) return { kind: 'reference', id };
+    issues.push(issue(`${path}.reference`, C.SUBJECT, 'La référence au patient doit être de la forme Patient/<id>.'));
+    return undefined;
+  }
+  const ident = v.identifier;
+  const system = isObj(ident) ? fhirString(ident.system, 64) : undefined;
+  if (!isObj(ident) || !system || !INS_SYSTEM_URIS.has(system)) {
+    issues.push(issue(`${path}.identifier.system`, C.SUBJECT, 'Le patient doit être désigné par Patient/<id> ou par son INS (système urn:oid:1.2.250.1.213.1.4.8, .9, .10 ou .11).'));
+    return undefined;
+  }
+  const ins = validateIns(typeof ident.value === 'string' ? ident.value : '', { field: `${path}.identifier.value` });
+  if (!ins.ok) {
+    issues.push(...ins.issues);
+    return undefined;
+  }
+  return { kind: 'ins', system, value: ins.value };
+}
+
+function containedById(v: unknown, path: string, issues: Issues): Map<string, Obj> {
+  const byId = new Map<string, Obj>();
+  if (v === undefined) return byId;
+  if (!Array.isArray(v)) {
+    issues.push(issue(path, C.DATATYPE, 'contained doit être une liste de ressources.'));
+    return byId;
+  }
+  v.forEach((res, i) => {
+    const id = isObj(res) ? fhirString(res.id, 64) : undefined;
+    if (!isObj(res) || typeof res.resourceType !== 'string' || !id) issues.push(issue(`${path}[${i}]`, C.DATATYPE, 'Chaque ressource contenue doit avoir un resourceType et un id.'));
+    else byId.set(id, res);
+  });
+  return byId;
+}
+
+function parseAuthors(v: unknown, path: string, contained: Map<string, Obj>, issues: Issues, baseUrl?: string): DeclaredAuthor[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) {
+    issues.push(issue(path, C.DATATYPE, 'author doit être une liste de références.'));
+    return [];
+  }
+  const authors: DeclaredAuthor[] = [];
+  v.forEach((a, i) => {
+    const author = isObj(a) ? readAuthor(a, contained, baseUrl) : undefined;
+    if (author) authors.push(author);
+    else issues.push(issue(`${path}[${i}]`, C.AUTHOR, 'L’auteur doit référencer un Practitioner, PractitionerRole, Patient ou Device (ressource contenue « #id » ou Type/id).'));
+  });
+  return authors;
+}
+
+function readAuthor(a: Obj, contained: Map<string, Obj>, baseUrl?: string): DeclaredAuthor | undefined {
+  const display = fhirString(a.display, 256) ?? null;
+  const ref = fhirString(a.reference, 512);
+  if (ref?.startsWith('#')) {
+    const res = contained.get(ref.slice(1));
+    if (!res || !AUTHOR_TYPES.has(String(res.resourceType))) return undefined;
+    return { reference: ref, resourceType: res.resourceType as AuthorResourceType, rpps: rppsOf(res, contained), display };
+  }
+  if (ref) {
+    const type = [...AUTHOR_TYPES].find((t) => referenceId(ref, t, baseUrl) !== undefined) as AuthorResourceType | undefined;
+    return type ? { reference: ref, resourceType: type, rpps: null, display } : undefined;
+  }
+  const rpps = rppsOfIdentifiers([a.identifier]);
+  if (!rpps) return undefined;
+  const type = typeof a.type === 'string' && AUTHOR_TYPES.has(a.type) ? (a.type as AuthorResourceType) : 'Practitioner';
+  return { reference: null, resourceType: type, rpps, display };
+}
+
+/** RPPS of a contained Practitioner, or of the Practitioner a contained PractitionerRole points to. */
+function rppsOf(res: Obj, contained: Map<string, Obj>): string | null {
+  if (res.resourceType === 'Practitioner') return rppsOfIdentifiers(Array.isArray(res.identifier) ? res.identifier : []);
+  if (res.resourceType === 'PractitionerRole' && isObj(res.practitioner)) {
+    const ref = fhirString(res.practitioner.reference, 512);
+    const p = ref?.startsWith('#') ? contained.get(ref.slice(1)) : undefined;
+    if (p?.resourceType === 'Practitioner') return rppsOfIdentifiers(Array.isArray(p.identifier) ? p.identifier : []);
+  }
+  return null;
+}
+
+function rppsOfIdentifiers(identifiers: unknown[]): string | null {
+  for (const id of identifiers) {
+    if (!isObj(id) || typeof id.value !== 'string') continue;
+    if (id.system === RPPS_SYSTEM && /^\d{11}$/.test(id.value)) return id.value;
+    // idNatPs of type RPPS: "8" + the 11-digit RPPS (TRE_G08).
+    if (id.system === ID_NAT_PS_SYSTEM && /^8\d{11}$/.test(id.value)) return id.value.slice(1);
+  }
+  return null;
+}
+
+function readDate(v: unknown, path: string, issues: Issues, o: { required: boolean; instant: boolean }): string | null | undefined {
+  if (v === undefined) {
+    if (o.required) issues.push(issue(path, C.REQUIRED, 'Cette date est obligatoire.'));
+    return o.required ? undefined : null;
+  }
+  if (o.instant ? isInstant(v) : isDateTime(v)) return v as string;
+  issues.push(issue(path, C.DATATYPE, o.instant
+    ? 'Date attendue au format instant FHIR, avec fuseau horaire (AAAA-MM-JJThh:mm:ss+01:00).'
+    : 'Date attendue au format FHIR (AAAA, AAAA-MM, AAAA-MM-JJ ou AAAA-MM-JJThh:mm:ss avec fuseau horaire).'));
+  return undefined;
+}
+
+function readOptionalString(v: unknown, path: string, issues: Issues, max = 4096): string | null {
+  if (v === undefined) return null;
+  const s = fhirString(v, max);
+  if (s === undefined) issues.push(issue(path, C.DATATYPE, `Texte non vide attendu (au plus ${max} caractères).`));
+  return s ?? null;
+}
+
+/** Level (J08 N/R/V, default N as in PDSm) and visibility labels; any other label is refused, never dropped. */
+function parseSecurityLabels(v: unknown, path: string, issues: Issues): { level: ConfidentialityLevel; labels: ConfidentialityLabel[] } {
+  const levels: ConfidentialityLevel[] = [];
+  const labels = new Set<ConfidentialityLabel>();
+  if (v !== undefined && !Array.isArray(v)) issues.push(issue(path, C.DATATYPE, 'securityLabel doit être une liste.'));
+  (Array.isArray(v) ? v : []).forEach((cc, i) => {
+    const codings = isObj(cc) && Array.isArray(cc.coding) ? cc.coding : [];
+    if (codings.length === 0) issues.push(issue(`${path}[${i}].coding`, C.SECURITY_LABEL, 'Chaque securityLabel doit porter un codage.'));
+    codings.forEach((c, j) => {
+      const system = isObj(c) && typeof c.system === 'string' ? canonicalSystem(c.system) : '';
+      const code = isObj(c) && typeof c.code === 'string' ? c.code : '';
+      if (system === FHIR_SYSTEMS.V3_CONFIDENTIALITY && LEVELS.has(code)) levels.push(code as ConfidentialityLevel);
+      else if (system === FHIR_SYSTEMS.TRE_A07_VISIBILITY && LABELS.has(code)) labels.add(code as ConfidentialityLabel);
+      else issues.push(issue(`${path}[${i}].coding[${j}]`, C.SECURITY_LABEL, 'Label de confidentialité inconnu : N, R, V (v3-Confidentiality) ou MASQUE_PS, INVISIBLE_PATIENT, INVISIBLE_REPRESENTANTS_LEGAUX (urn:oid:1.2.250.1.213.1.1.4.13).'));
+    });
+  });
+  if (new Set(levels).size > 1) issues.push(issue(path, C.SECURITY_LABEL, 'Un seul niveau de confidentialité (N, R ou V) est attendu.'));
+  return { level: levels[0] ?? 'N', labels: CONFIDENTIALITY_LABELS.filter((l) => labels.has(l)) };
+}
+
+type ParsedContent = {
+  contentType: string; content: DocumentContentInput; title: string; creation: string | null;
+  size?: number; hash?: string; format: ParsedCoding | null;
+};
+
+function parseContent(v: unknown, path: string, ctx: ParseDocumentContext, issues: Issues): ParsedContent | undefined {
+  if (!Array.isArray(v) || v.length !== 1 || !isObj(v[0]) || !isObj(v[0].attachment)) {
+    issues.push(issue(`${path}[0].attachment`, C.CONTENT, 'Un seul contenu (content[0].attachment) est attendu par document.'));
+    return undefined;
+  }
+  const a = v[0].attachment;
+  const at = (p: string) => `${path}[0].attachment.${p}`;
+  const contentType = fhirString(a.contentType, 256);
+  if (!contentType || !/^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(\s*;.*)?$/.test(contentType)) issues.push(issue(at('contentType'), C.REQUIRED, 'Le type MIME (contentType) est obligatoire.'));
+  const title = fhirString(a.title, 1024);
+  if (!title) issues.push(issue(at('title'), C.REQUIRED, 'Le titre du document (attachment.title) est obligatoire (PDSm).'));
+  const content = readAttachmentContent(a, at, ctx, issues);
+  const size = a.size === undefined ? undefined : readSize(a.size, at('size'), ctx.maxBytes, issues);
+  const hash = a.hash === undefined ? undefined : readSha1(a.hash, at('hash'), issues);
+  const creation = readDate(a.creation, at('creation'), issues, { required: false, instant: false });
+  const format = v[0].format === undefined ? null : parseCoding(v[0].format, `${path}[0].format`, FORMAT_SPEC, issues);
+  if (!contentType || !title || !content || creation === undefined || format === undefined) return undefined;
+  return { contentType, content, title, creation, format, ...(size !== undefined ? { size } : {}), ...(hash !== undefined ? { hash } : {}) };
+}
+
+function readAttachmentContent(a: Obj, at: (p: string) => string, ctx: ParseDocumentContext, issues: Issues): DocumentContentInput | undefined {
+  if ((a.data === undefined) === (a.url === undefined)) {
+    issues.push(issue(at('data'), C.CONTENT, 'Le contenu doit être fourni soit en ligne (data), soit par référence à un Binary (url).'));
+    return undefined;
+  }
+  if (a.data !== undefined) {
+    const base64 = readBase64(a.data, at('data'), ctx.maxBytes, issues);
+    return base64 === undefined ? undefined : { kind: 'inline', base64 };
+  }
+  const url = typeof a.url === 'string' ? a.url : '';
+  if (ctx.inBundle && /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(url)) return { kind: 'binary', reference: url.toLowerCase() };
+  const id = referenceId(url, 'Binary', ctx.baseUrl);
+  if (id) return { kind: 'binary', reference: `Binary/${id}` };
+  issues.push(issue(at('url'), C.ATTACHMENT_URL, ctx.inBundle
+    ? 'attachment.url doit désigner une ressource Binary : Binary/<id> ou l’urn:uuid d’une entrée Binary de la transaction.'
+    : 'attachment.url doit désigner une ressource Binary (Binary/<id>).'));
+  return undefined;
+}
+
+/** Strict base64 (whitespace removed); its decoded size must fit `maxBytes`. Exported for Binary entries. */
+export function readBase64(v: unknown, path: string, maxBytes: number, issues: Issues): string | undefined {
+  const s = typeof v === 'string' ? v.replace(/\s+/g, '') : '';
+  if (s === '' || s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) {
+    issues.push(issue(path, C.BASE64, 'Contenu attendu encodé en base64 (RFC 4648), non vide.'));
+    return undefined;
+  }
+  const bytes = (s.length / 4) * 3 - (s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0);
+  if (bytes > maxBytes) {
+    issues.push(issue(path, C.TOO_LARGE, `Le document dépasse la taille maximale acceptée (${maxBytes} octets).`));
+    return undefined;
+  }
+  return s;
+}
+
+function readSize(v: unknown, path: string, maxBytes: number, issues: Issues): number | undefined {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    issues.push(issue(path, C.DATATYPE, 'La taille doit être un entier positif (octets).'));
+    return undefined;
+  }
+  if (v > maxBytes) issues.push(issue(path, C.TOO_LARGE, `Le document dépasse la taille maximale acceptée (${maxBytes} octets).`));
+  return v;
+}
+
+function readSha1(v: unknown, path: string, issues: Issues): string | undefined {
+  // SHA-1 = 20 bytes = 28 base64 characters ending with one "=".
+  if (typeof v === 'string' && /^[A-Za-z0-9+/]{27}=$/.test(v)) return v;
+  issues.push(issue(path, C.HASH, 'L’empreinte (hash) doit être un SHA-1 encodé en base64 (28 caractères).'));
+  return undefined;
+}
+
+type ParsedContext = { periodStart: string | null; periodEnd: string | null; facilityType: string | null; practiceSetting: string | null; related: RelatedRef[] };
+
+function parseContext(v: unknown, path: string, issues: Issues): ParsedContext | undefined {
+  const empty: ParsedContext = { periodStart: null, periodEnd: null, facilityType: null, practiceSetting: null, related: [] };
+  if (v === undefined) return empty;
+  if (!isObj(v)) {
+    issues.push(issue(path, C.DATATYPE, 'context doit être un objet.'));
+    return undefined;
+  }
+  const period = v.period === undefined ? {} : isObj(v.period) ? v.period : undefined;
+  if (!period) issues.push(issue(`${path}.period`, C.DATATYPE, 'period doit être un objet (start, end).'));
+  const start = readDate(period?.start, `${path}.period.start`, issues, { required: false, instant: false });
+  const end = readDate(period?.end, `${path}.period.end`, issues, { required: false, instant: false });
+  if (start && end && end.length === start.length && Date.parse(end) < Date.parse(start)) {
+    issues.push(issue(`${path}.period.end`, C.PERIOD, 'La fin de l’acte précède son début.'));
+  }
+  const facility = parseCodeable(v.facilityType, `${path}.facilityType`, FACILITY_SPEC, issues, { required: false, single: false });
+  const setting = parseCodeable(v.practiceSetting, `${path}.practiceSetting`, SETTING_SPEC, issues, { required: false, single: false });
+  const related = parseRelated(v.related, `${path}.related`, issues);
+  if (!period || start === undefined || end === undefined || facility === undefined || setting === undefined) return undefined;
+  return { periodStart: start, periodEnd: end, facilityType: facility?.code ?? null, practiceSetting: setting?.code ?? null, related };
+}
+
+function parseRelated(v: unknown, path: string, issues: Issues): RelatedRef[] {
+  if (v === undefined) return [];
+  const out: RelatedRef[] = [];
+  (Array.isArray(v) ? v : [v]).forEach((r, i) => {
+    const ident = isObj(r) && isObj(r.identifier) ? r.identifier : undefined;
+    const value = fhirString(ident?.value, 256);
+    const reference = isObj(r) ? fhirString(r.reference, 512) : undefined;
+    const typeCoding = isObj(ident?.type) && Array.isArray(ident.type.coding) ? ident.type.coding[0] : undefined;
+    if (value) {
+      out.push({ kind: 'identifier', system: fhirString(ident?.system, 512) ?? null, value, typeCode: isObj(typeCoding) ? fhirString(typeCoding.code, 256) ?? null : null });
+    } else if (reference) {
+      out.push({ kind: 'reference', reference });
+    } else {
+      issues.push(issue(Array.isArray(v) ? `${path}[${i}]` : path, C.DATATYPE, 'Chaque élément de context.related doit porter un identifiant (identifier.value) ou une référence.'));
+    }
+  });
+  return out;
+}
+
+/** Only `replaces` of an existing DocumentReference (PDSm: 1..1 when replacing). */
+function parseRelatesTo(v: unknown, path: string, issues: Issues, baseUrl?: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length !== 1 || !isObj(v[0])) {
+    issues.push(issue(path, C.RELATES_TO, 'Un seul relatesTo est accepté (remplacement d’un document).'));
+    return undefined;
+  }
+  if (v[0].code !== 'replaces') {
+    issues.push(issue(`${path}[0].code`, C.RELATES_TO, 'Seule la relation « replaces » (remplacement) est prise en charge.'));
+    return undefined;
+  }
+  const id = isObj(v[0].target) ? referenceId(v[0].target.reference, 'DocumentReference', baseUrl) : undefined;
+  if (!id) issues.push(issue(`${path}[0].target.reference`, C.RELATES_TO, 'Le document remplacé doit être désigné par DocumentReference/<id>.'));
+  return id;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// DocumentMeta -> FHIR
+// ---------------------------------------------------------------------------------------------
+
+const LEVEL_DISPLAY: Record<ConfidentialityLevel, string> = { N: 'Normal', R: 'Restreint', V: 'Très restreint' };
+const LABEL_DISPLAY: Record<ConfidentialityLabel, string> = {
+  MASQUE_PS: 'Masqué aux professionnels de santé',
+  INVISIBLE_PATIENT: 'Non visible par le patient',
+  INVISIBLE_REPRESENTANTS_LEGAUX: 'Non visible par les représentants légaux du patient',
+};
+export const PATIENT_INVISIBLE_WARNING = 'Ce document n’est pas visible du patient.';
+
+export type ToFhirDocumentReferenceOptions = {
+  baseUrl: string;
+  patientId: string;
+  /** Add the "not visible to the patient" warning for professionals (SPEC §3.8). */
+  includeWarning: boolean;
+  custodianDisplay?: string;
+};
+
+/** One document version as a PDSm comprehensive DocumentReference (ITI-67 / read). */
+export function toFhirDocumentReference(meta: DocumentMeta, opts: ToFhirDocumentReferenceOptions): Record<string, unknown> {
+  const author = authorToFhir(meta.author);
+  const context = {
+    period: meta.periodStart || meta.periodEnd ? { start: meta.periodStart ?? undefined, end: meta.periodEnd ?? undefined } : undefined,
+    facilityType: meta.facilityType ? concept(NON_PS_CODES.has(meta.facilityType) ? FHIR_SYSTEMS.TRE_A00_NON_PS : FHIR_SYSTEMS.TRE_R02_SECTOR, meta.facilityType) : undefined,
+    practiceSetting: meta.practiceSetting ? concept(NON_PS_CODES.has(meta.practiceSetting) ? FHIR_SYSTEMS.TRE_A00_NON_PS : FHIR_SYSTEMS.TRE_A01_PRACTICE, meta.practiceSetting) : undefined,
+    sourcePatientInfo: { reference: `Patient/${opts.patientId}` },
+  };
+  return {
+    resourceType: 'DocumentReference',
+    id: meta.documentId,
+    meta: { profile: [PDSM_PROFILES.DOCUMENT_REFERENCE] },
+    contained: author.contained.length ? author.contained : undefined,
+    extension: opts.includeWarning ? [{ url: OPENMES_EXTENSIONS.PATIENT_INVISIBLE_WARNING, valueString: PATIENT_INVISIBLE_WARNING }] : undefined,
+    masterIdentifier: { system: FHIR_SYSTEMS.RFC3986, value: meta.masterIdentifier },
+    identifier: [{ use: 'official', system: FHIR_SYSTEMS.RFC3986, value: `urn:uuid:${meta.documentId}` }],
+    status: meta.status,
+    docStatus: 'final',
+    type: concept(LOINC_CODE.test(meta.typeCode) ? FHIR_SYSTEMS.LOINC : FHIR_SYSTEMS.TRE_A05_TYPE, meta.typeCode),
+    category: [concept(FHIR_SYSTEMS.TRE_A03_CLASS, meta.classCode)],
+    subject: { reference: `Patient/${opts.patientId}` },
+    date: meta.date,
+    author: author.refs,
+    custodian: { type: 'Organization', display: opts.custodianDisplay ?? 'OpenMES' },
+    relatesTo: meta.replaces ? [{ code: 'replaces', target: { reference: `DocumentReference/${meta.replaces}` } }] : undefined,
+    description: meta.description ?? undefined,
+    securityLabel: [
+      concept(FHIR_SYSTEMS.V3_CONFIDENTIALITY, meta.level, LEVEL_DISPLAY[meta.level]),
+      ...meta.labels.map((l) => concept(FHIR_SYSTEMS.TRE_A07_VISIBILITY, l, LABEL_DISPLAY[l])),
+    ],
+    content: [{
+      attachment: {
+        extension: [{ url: OPENMES_EXTENSIONS.SHA256, valueString: meta.sha256 }],
+        contentType: meta.contentType,
+        url: `${opts.baseUrl}/Binary/${meta.documentId}`,
+        size: meta.size,
+        title: meta.title,
+        creation: meta.date,
+      },
+      format: meta.formatCode ? { system: formatSystemFor(meta.formatCode), code: meta.formatCode } : undefined,
+    }],
+    context,
+  };
+}
+
+function concept(system: string, code: string, display?: string): Record<string, unknown> {
+  return { coding: [{ system, code, ...(display ? { display } : {}) }] };
+}
+
+function formatSystemFor(code: string): string {
+  if (code.startsWith('urn:ihe:')) return FHIR_SYSTEMS.IHE_FORMAT;
+  if (/^\d+(\.\d+)+$/.test(code)) return FHIR_SYSTEMS.DICOM_UID;
+  return FHIR_SYSTEMS.TRE_A06_FORMAT;
+}
+
+const PROFESSION_OIDS: Record<string, string> = {
+  G15: '1.2.250.1.71.1.2.7', R85: '1.2.250.1.213.1.6.1.107', R94: '1.2.250.1.213.1.6.1.4', R95: '1.2.250.1.213.1.6.1.109',
+};
+
+/** Authors are contained resources, as PDSm requires (contained 1..*), except the patient's own Patient. */
+function authorToFhir(a: DocumentAuthor): { contained: Record<string, unknown>[]; refs: Record<string, unknown>[] } {
+  switch (a.kind) {
+    case 'professional': {
+      const [short, code] = a.profession.split(':');
+      const oid = short && Object.hasOwn(PROFESSION_OIDS, short) ? PROFESSION_OIDS[short] : undefined;
+      const practitioner = { resourceType: 'Practitioner', id: 'author-practitioner', identifier: [{ system: RPPS_SYSTEM, value: a.rpps }], name: [{ text: a.displayName }] };
+      const org = a.structure ? { resourceType: 'Organization', id: 'author-organization', identifier: [{ system: FHIR_SYSTEMS.FINESS, value: a.structure.finess }], name: a.structure.name } : undefined;
+      const role = {
+        resourceType: 'PractitionerRole', id: 'author',
+        practitioner: { reference: '#author-practitioner', display: a.displayName },
+        organization: org ? { reference: '#author-organization', display: a.structure?.name } : undefined,
+        code: oid && code ? [concept(`urn:oid:${oid}`, code)] : undefined,
+        specialty: a.specialty ? [concept(FHIR_SYSTEMS.TRE_R38_SPECIALTY, a.specialty)] : undefined,
+      };
+      return { contained: org ? [practitioner, org, role] : [practitioner, role], refs: [{ reference: '#author', type: 'PractitionerRole', display: a.displayName }] };
+    }
+    case 'patient':
+      return { contained: [], refs: [{ reference: `Patient/${a.dossierId}`, type: 'Patient', display: a.displayName }] };
+    case 'insurer':
+      return { contained: [{ resourceType: 'Organization', id: 'author', name: a.displayName }], refs: [{ reference: '#author', type: 'Organization', display: a.displayName }] };
+    case 'device':
+      return {
+        contained: [{ resourceType: 'Device', id: 'author', deviceName: [{ name: a.displayName, type: 'user-friendly-name' }] }],
+        refs: [{ reference: '#author', type: 'Device', display: a.displayName }],
+      };
+    default:
+      return a satisfies never;
+  }
+}

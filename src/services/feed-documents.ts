@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { actorId } from '../domain/actor.ts';
+import type { Actor } from '../domain/actor.ts';
+import type { DocumentAuthor, DocumentMeta } from '../domain/document.ts';
+import { AppError } from '../domain/errors.ts';
+import type { Decision } from '../domain/policy/decide-access.ts';
+import type { ValidationIssue } from '../domain/validation-issue.ts';
+import { appendAudit } from '../store/audit-repo.ts';
+import type { Queryable } from '../store/db.ts';
+import { findDossierIdByIns } from '../store/dossier-repo.ts';
+import { findDocument, findDocumentByMasterIdentifier, insertContent, insertDocument, markSuperseded } from '../store/document-repo.ts';
+import { isOpposed } from '../store/record-facts-repo.ts';
+import { documentFacts, loadAccessContext, type AccessContext } from './access-context.ts';
+import { auditEntryFor } from './audit-entry.ts';
+import { deniedError } from './denied-error.ts';
+import { checkDocumentCodes, checkDocumentContent, isAdvanceDirectiveType, isPatientDepositType } from './document-checks.ts';
+import type { DocumentSubmission, FeedResult } from './document-submission.ts';
+import { outcomeOf, runIdempotent, unwrap, type IdempotencyRequest, type StoredOutcome } from './idempotency.ts';
+import { noteProfessionalAccess } from './first-access.ts';
+import { enqueueNotification } from './notify.ts';
+import type { RequestContext, ServiceDeps } from './service-deps.ts';
+
+type Planned = { submission: DocumentSubmission; meta: DocumentMeta; access: AccessContext; decision: Decision; replaced: DocumentMeta | null; bytes: Uint8Array };
+type Step = { kind: 'existing'; result: FeedResult } | { kind: 'new'; plan: Planned };
+
+/**
+ * Feeds one or more documents (FHIR create, ITI-65 Provide Document Bundle) in ONE transaction: each is
+ * validated (codes, content bytes), decided, then stored with its content, its audit entry and the
+ * patient's notification (outbox). Nothing is stored when any document is invalid or refused; refusals
+ * are still traced. A retried submission (same Idempotency-Key, or same masterIdentifier) creates nothing.
+ */
+export async function feedDocuments(
+  deps: ServiceDeps, ctx: RequestContext, submissions: readonly DocumentSubmission[], idempotency?: IdempotencyRequest,
+): Promise<FeedResult[]> {
+  const outcome = await deps.db.transaction(async (tx) => {
+    const now = deps.clock();
+    return runIdempotent<FeedResult[]>(tx, actorId(ctx.actor), idempotency, now, () => feedInTransaction(tx, deps, ctx, submissions, now));
+  });
+  return unwrap(outcome);
+}
+
+async function feedInTransaction(
+  tx: Queryable, deps: ServiceDeps, ctx: RequestContext, submissions: readonly DocumentSubmission[], now: Date,
+): Promise<StoredOutcome<FeedResult[]>> {
+  const contexts = new Map<string, AccessContext>();
+  const steps: Step[] = [];
+  const issues: ValidationIssue[] = [];
+  const denials: { plan: Omit<Planned, 'decision'>; decision: Decision }[] = [];
+  for (const [i, submission] of submissions.entries()) {
+    const prefix = submissions.length > 1 ? `document[${i}].` : '';
+    const dossierId = await resolveDossier(tx, submission);
+    if (!dossierId) return outcomeOf(new AppError('RESOURCE_NOT_FOUND', 'Patient introuvable.'));
+    const access = contexts.get(dossierId) ?? await loadAccessContext(tx, deps, ctx.actor, dossierId, now, { lockDossier: true });
+    contexts.set(dossierId, access);
+    if (!access.dossier) return outcomeOf(new AppError('RESOURCE_NOT_FOUND', 'Patient introuvable.'));
+    // Conditional create on the producer's id: a retried feed finds its document.
+    const existing = await findDocumentByMasterIdentifier(tx, dossierId, submission.masterIdentifier);
+    if (existing) {
+      const readable = access.decide('document.read', { document: documentFacts(existing) });
+      if (readable.effect === 'deny') return outcomeOf(new AppError('VALIDATION_FAILED', undefined, [{ field: `${prefix}masterIdentifier`, code: 'DOCUMENT_IDENTIFIER_TAKEN', message: 'Cet identifiant de document (masterIdentifier) est déjà utilisé.' }]));
+      steps.push({ kind: 'existing', result: { status: 'existing', dossierId, documentId: existing.documentId, document: existing } });
+      continue;
+    }
+    const codes = checkDocumentCodes(deps, submission);
+    const content = checkDocumentContent(deps, submission);
+    issues.push(...[...codes.issues, ...content.issues].map((x) => ({ ...x, field: `${prefix}${x.field}` })));
+    if (codes.issues.length || !content.ok) continue;
+    const replaced = submission.replaces ? await findDocument(tx, dossierId, submission.replaces, true) : null;
+    if (submission.replaces && (!replaced || replaced.status !== 'current')) {
+      issues.push({ field: `${prefix}relatesTo`, code: 'DOCUMENT_REPLACED_NOT_FOUND', message: 'Le document à remplacer est introuvable ou a déjà été remplacé.' });
+      continue;
+    }
+    const meta = buildMeta(ctx.actor, access, submission, dossierId, codes.classCode, content, now);
+    const deposit = {
+      typeCode: submission.typeCode,
+      labels: submission.labels,
+      opposed: await isOpposed(tx, dossierId, submission.masterIdentifier),
+      isPatientType: isPatientDepositType(deps, submission.typeCode),
+      isAdvanceDirective: isAdvanceDirectiveType(submission.typeCode),
+    };
+    const decision = replaced
+      ? access.decide('document.replace', { document: documentFacts(replaced), deposit })
+      : access.decide('document.feed', { deposit });
+    const plan = { submission, meta, access, replaced, bytes: submission.content.bytes };
+    if (decision.effect === 'deny') denials.push({ plan, decision });
+    else steps.push({ kind: 'new', plan: { ...plan, decision } });
+  }
+  if (issues.length) return outcomeOf(new AppError('VALIDATION_FAILED', undefined, issues));
+  if (denials.length) {
+    for (const { plan, decision } of denials) await trace(tx, ctx, plan.meta, plan.replaced ? 'document.replace' : 'document.feed', decision, now);
+    const first = denials[0]!;
+    return outcomeOf(deniedError(first.decision, true));
+  }
+  const results: FeedResult[] = [];
+  for (const step of steps) {
+    if (step.kind === 'existing') { results.push(step.result); continue; }
+    const { meta, replaced, decision, bytes } = step.plan;
+    await insertContent(tx, meta.dossierId, meta.sha256, bytes);
+    if (replaced) await markSuperseded(tx, meta.dossierId, replaced.documentId, now);
+    await insertDocument(tx, meta, now);
+    await trace(tx, ctx, meta, replaced ? 'document.replace' : 'document.feed', decision, now);
+    await notifyPatient(tx, deps, ctx.actor, meta, now);
+    results.push({ status: 'created', dossierId: meta.dossierId, documentId: meta.documentId, document: { ...meta, version: 1, updatedAt: meta.createdAt } });
+  }
+  return { ok: true, value: results };
+}
+
+async function resolveDossier(tx: Queryable, s: DocumentSubmission): Promise<string | null> {
+  return s.subject.kind === 'dossier' ? s.subject.dossierId : findDossierIdByIns(tx, s.subject.ins);
+}
+
+function authorOf(actor: Actor, dossierId: string): DocumentAuthor {
+  switch (actor.kind) {
+    case 'professional':
+      return { kind: 'professional', accountId: actor.accountId, rpps: actor.rpps, displayName: actor.displayName, profession: actor.profession, specialty: actor.specialty, structure: actor.structure };
+    case 'person':
+      return { kind: 'patient', dossierId, displayName: actor.displayName };
+    default:
+      return { kind: 'device', displayName: actor.kind === 'app' ? actor.displayName : actor.kind };
+  }
+}
+
+function buildMeta(
+  actor: Actor, access: AccessContext, s: DocumentSubmission, dossierId: string, classCode: string,
+  content: { contentType: string; size: number; sha256: string }, now: Date,
+): DocumentMeta {
+  const mode = access.base.professional?.mode ?? 'normal';
+  return {
+    dossierId, documentId: randomUUID(), masterIdentifier: s.masterIdentifier, status: 'current', replaces: s.replaces,
+    typeCode: s.typeCode, classCode, title: s.title, description: s.description, author: authorOf(actor, dossierId),
+    date: s.date ?? now.toISOString(), periodStart: s.periodStart, periodEnd: s.periodEnd, facilityType: s.facilityType,
+    practiceSetting: s.practiceSetting, authorSpecialty: s.authorSpecialty, formatCode: s.formatCode,
+    contentType: content.contentType, size: content.size, sha256: content.sha256, level: s.level, labels: s.labels,
+    invisibleToPatientSince: s.labels.includes('INVISIBLE_PATIENT') ? now.toISOString() : null,
+    depositedInSecret: mode === 'secret', createdAt: now.toISOString(), deletedAt: null,
+  };
+}
+
+async function trace(tx: Queryable, ctx: RequestContext, meta: DocumentMeta, action: string, decision: Decision, now: Date): Promise<void> {
+  const mode = decision.effect === 'allow' ? decision.mode ?? 'normal' : 'normal';
+  await appendAudit(tx, auditEntryFor(ctx, meta.dossierId, action, decision, { type: 'DocumentReference', id: meta.documentId }, now,
+    { typeCode: meta.typeCode, title: meta.title, ...(meta.replaces ? { replaces: meta.replaces } : {}) }, mode));
+}
+
+/** SPEC §4: the patient hears of each new document (and of each professional's first access). */
+async function notifyPatient(tx: Queryable, deps: ServiceDeps, actor: Actor, meta: DocumentMeta, now: Date): Promise<void> {
+  // A document invisible to the patient is announced when it becomes visible, not before.
+  const visibleFrom = meta.invisibleToPatientSince
+    ? new Date(now.getTime() + deps.reference.regulatory.at(now).invisiblePatientVisibleAfterDays * 86_400_000)
+    : now;
+  await enqueueNotification(tx, meta.dossierId, {
+    type: 'document.added', documentId: meta.documentId, title: meta.title, author: meta.author.displayName,
+    hiddenFromRepresentatives: meta.labels.includes('INVISIBLE_REPRESENTANTS_LEGAUX'),
+  }, now, visibleFrom);
+  await noteProfessionalAccess(tx, actor, meta.dossierId, now);
+}

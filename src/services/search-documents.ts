@@ -1,0 +1,74 @@
+import { SYSTEM_CHAIN } from '../domain/audit-chain.ts';
+import type { DocumentStatus } from '../domain/document.ts';
+import { appendAudit } from '../store/audit-repo.ts';
+import { findDossierIdByIns } from '../store/dossier-repo.ts';
+import { listDocuments, type DocumentFilter, type StoredDocument } from '../store/document-repo.ts';
+import { documentFacts, loadAccessContext } from './access-context.ts';
+import { auditEntryFor } from './audit-entry.ts';
+import { deniedError } from './denied-error.ts';
+import { noteProfessionalAccess } from './first-access.ts';
+import type { RequestContext, ServiceDeps } from './service-deps.ts';
+
+export type { StoredDocument };
+
+export type DocumentQuery = Omit<DocumentFilter, 'statuses'> & {
+  statuses?: readonly DocumentStatus[];
+  count: number;
+  /** Keyset cursor: continue after this (date, id), newest first. */
+  after?: { date: string; documentId: string } | null;
+  /** Ascending date order instead of the default newest first. */
+  ascending?: boolean;
+};
+
+export type DocumentPage = { total: number; documents: StoredDocument[]; next: { date: string; documentId: string } | null; invisibleToPatient: Set<string> };
+
+/**
+ * ITI-67 Find Document References on one dossier. Every matching document is decided before anything
+ * leaves: hidden ones are neither returned nor counted, so neither the total nor the paging can reveal
+ * them. One audit entry records the search.
+ */
+export async function searchDocuments(deps: ServiceDeps, ctx: RequestContext, dossierId: string, q: DocumentQuery): Promise<DocumentPage> {
+  const result = await deps.db.transaction(async (tx) => {
+    const now = deps.clock();
+    const access = await loadAccessContext(tx, deps, ctx.actor, dossierId, now);
+    const gate = access.dossier ? access.decide('document.search') : { effect: 'deny' as const, reason: 'POLICY_NO_DOSSIER' };
+    const chain = access.dossier ? dossierId : SYSTEM_CHAIN;
+    if (gate.effect === 'deny') {
+      await appendAudit(tx, auditEntryFor(ctx, chain, 'document.search', gate, { type: 'DocumentReference', id: null }, now));
+      return { ok: false as const, gate, exists: Boolean(access.dossier) };
+    }
+    const all = await listDocuments(tx, dossierId, { ...q, statuses: q.statuses ?? ['current'] });
+    const visible = all.filter((d) => access.decide('document.read', { document: documentFacts(d) }).effect === 'allow');
+    if (q.ascending) visible.reverse();
+    const start = q.after ? visible.findIndex((d) => isAfter(d, q.after!, q.ascending ?? false)) : 0;
+    const from = start < 0 ? visible.length : start;
+    const page = visible.slice(from, from + q.count);
+    const last = page[page.length - 1];
+    const next = from + q.count < visible.length && last ? { date: last.date, documentId: last.documentId } : null;
+    await appendAudit(tx, auditEntryFor(ctx, dossierId, 'document.search', gate, { type: 'DocumentReference', id: null }, now,
+      { returned: page.length, total: visible.length }, gate.mode ?? 'normal'));
+    await noteProfessionalAccess(tx, ctx.actor, dossierId, now);
+    return { ok: true as const, page: { total: visible.length, documents: page, next } };
+  });
+  if (!result.ok) throw deniedError(result.gate, result.exists);
+  const invisibleToPatient = new Set(
+    ctx.actor.kind === 'professional' ? result.page.documents.filter((d) => d.labels.includes('INVISIBLE_PATIENT')).map((d) => d.documentId) : [],
+  );
+  return { ...result.page, invisibleToPatient };
+}
+
+/** Is `d` strictly after the cursor in the listing order? (date desc, id desc; or the reverse.) */
+function isAfter(d: StoredDocument, c: { date: string; documentId: string }, ascending: boolean): boolean {
+  const cmp = d.date === c.date ? (d.documentId < c.documentId ? -1 : d.documentId > c.documentId ? 1 : 0) : d.date < c.date ? -1 : 1;
+  return ascending ? cmp > 0 : cmp < 0;
+}
+
+/**
+ * The dossier a search names (Patient id or INS). An unknown INS gives an id that matches no dossier,
+ * so the search answers exactly as for a dossier the caller may not see.
+ */
+export async function resolvePatientDossier(deps: ServiceDeps, patient: { kind: 'id'; id: string } | { kind: 'ins'; ins: string }): Promise<string> {
+  const NO_DOSSIER = '00000000-0000-0000-0000-00000000dead';
+  if (patient.kind === 'id') return /^[0-9a-f-]{36}$/i.test(patient.id) ? patient.id.toLowerCase() : NO_DOSSIER;
+  return (await findDossierIdByIns(deps.db, patient.ins)) ?? NO_DOSSIER;
+}

@@ -1,0 +1,62 @@
+import { actorId } from '../domain/actor.ts';
+import { CONFIDENTIALITY_LABELS, type ConfidentialityLabel } from '../domain/document.ts';
+import { AppError } from '../domain/errors.ts';
+import { appendAudit } from '../store/audit-repo.ts';
+import { findDocument, updateLabels, type StoredDocument } from '../store/document-repo.ts';
+import { documentFacts, loadAccessContext } from './access-context.ts';
+import { auditEntryFor } from './audit-entry.ts';
+import { deniedError } from './denied-error.ts';
+import { outcomeOf, runIdempotent, unwrap, type IdempotencyRequest } from './idempotency.ts';
+import { enqueueNotification } from './notify.ts';
+import type { RequestContext, ServiceDeps } from './service-deps.ts';
+
+/** The labels wanted: a whole new set (PUT, PATCH replace) or additions/removals (PATCH add/remove). */
+export type LabelChangeRequest =
+  | { kind: 'set'; labels: readonly ConfidentialityLabel[] }
+  | { kind: 'delta'; add: readonly ConfidentialityLabel[]; remove: readonly ConfidentialityLabel[] };
+export type LabelRequest = LabelChangeRequest & { confirmIrreversible: boolean };
+
+function targetLabels(current: readonly ConfidentialityLabel[], r: LabelRequest): ConfidentialityLabel[] {
+  const wanted = r.kind === 'set' ? r.labels : [...current.filter((l) => !r.remove.includes(l)), ...r.add];
+  return CONFIDENTIALITY_LABELS.filter((l) => wanted.includes(l));
+}
+
+/**
+ * Changes a document's confidentiality labels (PDSm TD3.3a/b: mask / unmask, make visible to the
+ * patient or to the representatives), decided and traced. The target set is given; the difference
+ * with the current labels is what the rules judge.
+ */
+export async function updateDocumentLabels(
+  deps: ServiceDeps, ctx: RequestContext, dossierId: string, documentId: string, request: LabelRequest, idempotency?: IdempotencyRequest,
+): Promise<StoredDocument> {
+  const outcome = await deps.db.transaction(async (tx) => {
+    const now = deps.clock();
+    return runIdempotent<StoredDocument>(tx, actorId(ctx.actor), idempotency, now, async () => {
+      const access = await loadAccessContext(tx, deps, ctx.actor, dossierId, now);
+      if (!access.dossier) return outcomeOf(new AppError('RESOURCE_NOT_FOUND'));
+      const document = await findDocument(tx, dossierId, documentId, true);
+      const target = document ? targetLabels(document.labels, request) : [];
+      const change = document && {
+        add: target.filter((l) => !document.labels.includes(l)),
+        remove: document.labels.filter((l) => !target.includes(l)),
+        confirmIrreversible: request.confirmIrreversible,
+      };
+      const decision = document && change
+        ? access.decide('document.labels.update', { document: documentFacts(document), labelChange: change })
+        : { effect: 'deny' as const, reason: 'DOCUMENT_NOT_FOUND' };
+      await appendAudit(tx, auditEntryFor(ctx, dossierId, 'document.labels.update', decision, { type: 'DocumentReference', id: documentId }, now,
+        document && decision.effect === 'allow' ? { title: document.title, added: change!.add, removed: change!.remove } : {},
+        decision.effect === 'allow' ? decision.mode ?? 'normal' : 'normal'));
+      if (!document || !change || decision.effect === 'deny') return outcomeOf(deniedError(decision, document !== null));
+      if (change.add.length === 0 && change.remove.length === 0) return { ok: true, value: document };
+      const invisibleSince = target.includes('INVISIBLE_PATIENT') ? (document.invisibleToPatientSince ? new Date(document.invisibleToPatientSince) : now) : null;
+      await updateLabels(tx, dossierId, documentId, target, invisibleSince, now);
+      if (change.remove.includes('INVISIBLE_PATIENT')) {
+        // Made visible earlier by a professional: the patient now hears of the document (SPEC §3.8).
+        await enqueueNotification(tx, dossierId, { type: 'document.visible', documentId, title: document.title }, now, now);
+      }
+      return { ok: true, value: (await findDocument(tx, dossierId, documentId))! };
+    });
+  });
+  return unwrap(outcome);
+}
