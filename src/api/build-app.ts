@@ -54,7 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addContentTypeParser(['application/fhir+json', 'application/json-patch+json'], { parseAs: 'string' }, (_req, body, done) => {
     try {
-      done(null, JSON.parse(body as string));
+      done(null, (body as string).length === 0 ? undefined : JSON.parse(body as string));
     } catch {
       done(new AppError('VALIDATION_FAILED', 'Le corps de la requête n’est pas un JSON valide.'), undefined);
     }
