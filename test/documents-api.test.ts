@@ -34,7 +34,7 @@ describe(`shared record over FHIR (${ENGINE})`, () => {
     const before = await auditCount();
     const fed = await fhir(doctor, 'POST', '/DocumentReference', documentReference({ patientId: patient, masterIdentifier: 'urn:oid:1.2.3.4.1' }));
     expect(fed.statusCode).toBe(201);
-    expect(fed.headers.location).toMatch(/\/fhir\/R4\/DocumentReference\/[A-Za-z0-9_-]{43}$/);
+    expect(fed.headers.location).toMatch(/\/fhir\/R4\/DocumentReference\/[A-Za-z0-9.-]{43}$/);
     expect(fed.json()).toMatchObject({ resourceType: 'DocumentReference', status: 'current', type: { coding: [{ code: '11488-4' }] } });
     expect(await auditCount()).toBe(before + 1);
     const outbox = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE dossier_id = $1 AND payload->>'type' = 'document.added'`, [patient]);

@@ -78,6 +78,15 @@ describe(`store contract (${ENGINE})`, () => {
     expect(rows.rows).toEqual([{ k: 1 }]);
   });
 
+  it('counts rows the same way: returned rows for SELECT, affected rows for writes', async () => {
+    await db.query('CREATE TABLE count_probe (k int PRIMARY KEY)');
+    expect((await db.query('INSERT INTO count_probe VALUES (1), (2), (3)')).rowCount).toBe(3);
+    expect((await db.query('SELECT * FROM count_probe WHERE k > 1')).rowCount).toBe(2);
+    expect((await db.query('UPDATE count_probe SET k = k + 10 WHERE k = 99')).rowCount).toBe(0);
+    expect((await db.query('DELETE FROM count_probe WHERE k = 1')).rowCount).toBe(1);
+    expect((await db.query('INSERT INTO count_probe VALUES (2) ON CONFLICT DO NOTHING')).rowCount).toBe(0);
+  });
+
   it('runs the bulk unnest statements and sha256 both engines rely on', async () => {
     const res = await db.query<{ d: string; h: string }>(
       `SELECT d, encode(sha256(convert_to(h, 'UTF8')), 'hex') AS h FROM unnest($1::text[], $2::text[]) AS t(d, h) ORDER BY d`,

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../api/build-app.ts';
 import { createOutboxDispatcher } from '../jobs/outbox-dispatcher.job.ts';
+import { createRevisibilityJob } from '../jobs/revisibility.job.ts';
 import type { DemoSignIns } from '../services/seed-demo-accounts.ts';
 import { seedDemo } from '../services/seed-demo.ts';
 import type { Command } from './command.ts';
@@ -22,8 +23,10 @@ export const startCommand: Command = async ({ config, options }) => {
   const { oidcPlugin } = await import('../api/oidc/oidc-plugin.ts');
   const dispatcher = createOutboxDispatcher({ ...platform, onError: (err) => app.log.error({ err: { message: err instanceof Error ? err.message : 'unknown' } }, 'outbox dispatch failed') });
   const app = await buildApp({ ...platform, webRoot: WEB_ROOT, plugins: [oidcPlugin({ ...platform, wakeOutbox: () => dispatcher.wake() })] });
+  const revisibility = createRevisibilityJob({ ...platform, onError: () => app.log.error('re-visibility job failed') });
   const shutdown = async () => {
     await app.close();
+    await revisibility.stop();
     await dispatcher.stop();
     await platform.close();
   };
@@ -37,6 +40,7 @@ export const startCommand: Command = async ({ config, options }) => {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   dispatcher.start();
+  revisibility.start();
   process.stdout.write(`\nOpenMES is running on ${platform.db.engine === 'pglite' ? 'the embedded database' : 'PostgreSQL'}:\n` +
     `  Patient portal       ${config.publicUrl}/\n  Professional portal  ${config.publicUrl}/pro\n` +
     `  FHIR API             ${config.publicUrl}/fhir/R4/metadata\n  API documentation    ${config.publicUrl}/api/docs\n` +

@@ -42,6 +42,7 @@ export async function loadAccessContext(
     settings: { carersEnabled: deps.settings.carersEnabled },
     patientSettings: settings,
     rules: ruleData(deps, now),
+    informAfterDays: deps.reference.regulatory.at(now).invisiblePatientInformAfterDays,
     ...(professional ? { professional } : {}),
   };
   return { dossier, settings, base, decide: (action, extra = {}) => decideAccess({ ...base, ...extra, action }) };

@@ -47,7 +47,8 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
   await lite.waitReady;
   const run = async <T>(q: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) => {
     const res = await q.query<T>(sql, params as unknown[] | undefined);
-    return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+    // PGlite reports 0 affected rows for a SELECT; pg reports the rows returned. Same answer on both:
+    return { rows: res.rows, rowCount: res.affectedRows || res.rows.length };
   };
   return {
     engine: 'pglite',

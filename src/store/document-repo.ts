@@ -128,3 +128,21 @@ export async function countDocuments(tx: Queryable, dossierId: string): Promise<
   const res = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM document WHERE dossier_id = $1', [dossierId]);
   return res.rows[0]!.n;
 }
+
+/**
+ * Documents still invisible to the patient since before `cutoff` whose visibility `step` was not yet
+ * recorded, locked for the caller (SKIP LOCKED lets several job runners share the work).
+ */
+export async function claimInvisibleDocumentsDue(tx: Queryable, step: 'informed' | 'visible', cutoff: Date, limit: number): Promise<StoredDocument[]> {
+  const res = await tx.query<DocumentRow>(
+    `SELECT ${META_COLUMNS} FROM document d
+     WHERE d.invisible_patient_since IS NOT NULL AND d.invisible_patient_since <= $2 AND d.status = 'current'
+       AND NOT EXISTS (SELECT 1 FROM document_visibility_event e WHERE e.dossier_id = d.dossier_id AND e.document_id = d.document_id AND e.step = $1)
+     ORDER BY d.invisible_patient_since LIMIT $3 FOR UPDATE SKIP LOCKED`,
+    [step, cutoff, limit]);
+  return res.rows.map(toMeta);
+}
+
+export async function recordVisibilityStep(tx: Queryable, dossierId: string, documentId: string, step: 'informed' | 'visible', at: Date): Promise<void> {
+  await tx.query('INSERT INTO document_visibility_event (dossier_id, document_id, step, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [dossierId, documentId, step, at]);
+}

@@ -9,6 +9,7 @@ import type { AppDeps } from '../build-app.ts';
 import { capabilityStatement } from './capability-statement.ts';
 import { INS_SYSTEM_URIS } from './ins-systems.ts';
 import { toFhirPatient } from './patient-resource.ts';
+import { auditEventRoutes } from './audit-event-routes.ts';
 import { documentRoutes } from './document-routes.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -20,6 +21,7 @@ type PatientQuery = { identifier?: string; family?: string; given?: string; birt
 export function fhirRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (app) => {
     await app.register(documentRoutes(deps));
+    await app.register(auditEventRoutes(deps));
     const base = `${deps.config.publicUrl}/fhir/R4`;
     app.get('/metadata', { schema: { summary: 'CapabilityStatement FHIR', tags: ['fhir'], security: [] } }, async (_req, reply) =>
       reply.type(FHIR_JSON).send(capabilityStatement(base, deps.clock())));

@@ -30,6 +30,8 @@ export const POLICY_ACTIONS = [
   'opposition.record',
   'emergency.start',
   'secret.start',
+  'document.visibility.inform',
+  'document.visibility.expire',
 ] as const;
 export type PolicyAction = (typeof POLICY_ACTIONS)[number];
 
@@ -118,6 +120,8 @@ export type AccessRequest = {
   deposit?: DepositFacts;
   labelChange?: LabelChange;
   rules?: RuleData;
+  /** Delay before the patient is told an invisible document exists (re-visibility job only). */
+  informAfterDays?: number;
 };
 
 export type PatientSideRole = 'holder' | 'legal_representative' | 'carer' | 'protector';

@@ -4,6 +4,7 @@ import { isMinorAt } from './age.ts';
 import { allow, deny } from './decision.ts';
 import { decideForPatientSide } from './patient-side-rules.ts';
 import { decideForProfessional } from './professional-rules.ts';
+import { decideForSystem } from './system-rules.ts';
 
 export * from './access-facts.ts';
 
@@ -33,8 +34,9 @@ export function decideAccess(req: AccessRequest): Decision {
     case 'professional':
       if (dossier.state === 'closed') return deny('DOSSIER_CLOSED');
       return decideForProfessional(req, actor);
-    case 'app':
     case 'system':
+      return decideForSystem(req, actor);
+    case 'app':
       return deny('POLICY_NO_RULE');
     default:
       return actor satisfies never;

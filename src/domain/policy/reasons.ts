@@ -38,6 +38,7 @@ export const DENIAL_REASONS = {
   POLICY_REVEAL_NEEDS_CONFIRMATION: { hides: false, message: 'Rendre ce document visible aux représentants légaux est irréversible : confirmez explicitement.' },
   POLICY_SECRET_DEPOSIT_RESTRICTED: { hides: false, message: 'En connexion secrète, seuls des documents invisibles aux représentants légaux peuvent être déposés.' },
   POLICY_SECRET_MINORS_ONLY: { hides: false, message: "La connexion secrète n'est possible que pour un patient mineur." },
+  POLICY_DELAY_NOT_REACHED: { hides: true, message: 'Le délai réglementaire n’est pas atteint.' },
   POLICY_ADVANCE_DIRECTIVES_PROTECTED: { hides: false, message: 'Un aidant ne peut pas modifier les directives anticipées.' },
 } as const satisfies Record<string, { hides: boolean; message: string }>;
 
