@@ -10,94 +10,10 @@ import { INS_SYSTEM_URIS } from './ins-systems.ts';
  * access. DOMAIN.md §2.5, §3.3; SPEC §2, §3.8.
  */
 
-// ---------------------------------------------------------------------------------------------
-// Canonical URLs, code systems and JSON primitives (shared by the other FHIR modules)
-// ---------------------------------------------------------------------------------------------
+import { canonicalSystem, FHIR_SYSTEMS, LOINC_CODE, fhirString, isDateTime, isInstant, isObj, NON_PS_CODES, referenceId, type Obj } from './fhir-primitives.ts';
 
-/** PDSm 3.1.1 canonicals (ansforge/IG-fhir-partage-de-documents-de-sante, canonicals.json). */
-export const PDSM_PROFILES = {
-  DOCUMENT_REFERENCE: 'https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-comprehensive-document-reference',
-  SUBMISSION_SET: 'https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-submissionset-comprehensive',
-  PROVIDE_BUNDLE: 'https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-comprehensive-provide-document-bundle',
-  FIND_RESPONSE: 'https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-find-documentreferences-comprehensive-response',
-} as const;
-
-/** Code systems written on output (inputs are first resolved by `canonicalSystem`). */
-export const FHIR_SYSTEMS = {
-  RFC3986: 'urn:ietf:rfc:3986',
-  LOINC: 'http://loinc.org',
-  TRE_A05_TYPE: 'urn:oid:1.2.250.1.213.1.1.4.12',
-  TRE_A03_CLASS: 'urn:oid:1.2.250.1.213.1.1.4.1',
-  TRE_R02_SECTOR: 'urn:oid:1.2.250.1.71.4.2.4',
-  TRE_A00_NON_PS: 'urn:oid:1.2.250.1.213.1.1.4.6',
-  TRE_A01_PRACTICE: 'urn:oid:1.2.250.1.213.1.1.4.9',
-  TRE_A06_FORMAT: 'urn:oid:1.2.250.1.213.1.1.4.2.282',
-  IHE_FORMAT: 'http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode',
-  DICOM_UID: 'urn:oid:1.2.840.10008.2.6.1',
-  V3_CONFIDENTIALITY: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality',
-  TRE_A07_VISIBILITY: 'urn:oid:1.2.250.1.213.1.1.4.13',
-  TRE_R38_SPECIALTY: 'https://mos.esante.gouv.fr/NOS/TRE_R38-SpecialiteOrdinale/FHIR/TRE-R38-SpecialiteOrdinale',
-  FINESS: 'urn:oid:1.2.250.1.71.4.2.2',
-} as const;
-
-/** Our own extensions: one canonical base, never the deployment's URL (clients hard-code these). */
-export const OPENMES_CANONICAL = 'https://openmes.example/fhir';
-export const OPENMES_EXTENSIONS = {
-  SHA256: `${OPENMES_CANONICAL}/StructureDefinition/attachment-sha256`,
-  PATIENT_INVISIBLE_WARNING: `${OPENMES_CANONICAL}/StructureDefinition/patient-invisible-warning`,
-  AUDIT_CHAIN: `${OPENMES_CANONICAL}/StructureDefinition/audit-chain`,
-} as const;
-
-const SYSTEM_ALIASES: Readonly<Record<string, string>> = {
-  'urn:oid:2.16.840.1.113883.6.1': FHIR_SYSTEMS.LOINC,
-  'urn:oid:2.16.840.1.113883.5.25': FHIR_SYSTEMS.V3_CONFIDENTIALITY,
-  'urn:oid:1.3.6.1.4.1.19376.1.2.3': FHIR_SYSTEMS.IHE_FORMAT,
-};
-/** NOS FHIR canonicals (`https://mos.esante.gouv.fr/NOS/TRE_A05-…/FHIR/…`) read as the TRE's OID. */
-const NOS_TRE_SYSTEMS: Readonly<Record<string, string>> = {
-  TRE_A00: FHIR_SYSTEMS.TRE_A00_NON_PS, TRE_A01: FHIR_SYSTEMS.TRE_A01_PRACTICE, TRE_A03: FHIR_SYSTEMS.TRE_A03_CLASS,
-  TRE_A05: FHIR_SYSTEMS.TRE_A05_TYPE, TRE_A06: FHIR_SYSTEMS.TRE_A06_FORMAT, TRE_A07: FHIR_SYSTEMS.TRE_A07_VISIBILITY,
-  TRE_R02: FHIR_SYSTEMS.TRE_R02_SECTOR,
-};
-
-/** The one spelling we use for a code system that has several (OID, URL, NOS canonical). */
-export function canonicalSystem(system: string): string {
-  const nos = /^https:\/\/mos\.esante\.gouv\.fr\/NOS\/(TRE_[A-Z]\d{2,3})-[^/]+\/FHIR\/[^/]+$/.exec(system);
-  const key = nos ? nos[1] ?? '' : system;
-  const table = nos ? NOS_TRE_SYSTEMS : SYSTEM_ALIASES;
-  return (Object.hasOwn(table, key) ? table[key] : undefined) ?? system;
-}
-
-export type Obj = Record<string, unknown>;
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** A non-blank string of at most `max` characters (FHIR forbids empty strings). */
-export function fhirString(v: unknown, max: number): string | undefined {
-  return typeof v === 'string' && v.trim() !== '' && v.length <= max ? v : undefined;
-}
-
-const INSTANT = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
-
-/** FHIR instant: full date-time with seconds and a time zone, on a real calendar day. */
-export function isInstant(v: unknown): v is string {
-  if (typeof v !== 'string' || v.startsWith('0000')) return false;
-  const m = INSTANT.exec(v);
-  return !!m && isIsoCalendarDate(m[1]);
-}
-
-/** FHIR dateTime: YYYY, YYYY-MM, YYYY-MM-DD or an instant (a time always carries its zone). */
-export function isDateTime(v: unknown): v is string {
-  if (typeof v !== 'string' || v.startsWith('0000')) return false;
-  return /^\d{4}$/.test(v) || /^\d{4}-(0[1-9]|1[0-2])$/.test(v) || isIsoCalendarDate(v) || isInstant(v);
-}
-
-/** The id of a `Type/id` reference, relative or under `baseUrl`; undefined for anything else. */
-export function referenceId(ref: unknown, type: string, baseUrl?: string): string | undefined {
-  if (typeof ref !== 'string') return undefined;
-  const local = baseUrl && ref.startsWith(`${baseUrl}/`) ? ref.slice(baseUrl.length + 1) : ref;
-  const m = /^([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(local);
-  return m && m[1] === type ? m[2] : undefined;
-}
+export * from './fhir-primitives.ts';
+export * from './document-reference-to-fhir.ts';
 
 export const DOCUMENT_REFERENCE_ISSUE_CODES = {
   RESOURCE_TYPE: 'FHIR_RESOURCE_TYPE',
@@ -182,10 +98,8 @@ const ELEMENTS = new Set([
   'authenticator', 'custodian', 'relatesTo', 'description', 'securityLabel', 'content', 'context',
 ]);
 const AUTHOR_TYPES: ReadonlySet<string> = new Set<AuthorResourceType>(['Practitioner', 'PractitionerRole', 'Patient', 'Device']);
-const LOINC_CODE = /^\d{1,7}-\d$/;
 const LEVELS: ReadonlySet<string> = new Set<ConfidentialityLevel>(['N', 'R', 'V']);
 const LABELS: ReadonlySet<string> = new Set(CONFIDENTIALITY_LABELS);
-const NON_PS_CODES: ReadonlySet<string> = new Set(['EXP_PATIENT', 'SNR']);
 
 type Issues = ValidationIssue[];
 type CodingSpec = { systems: ReadonlySet<string>; what: string };
@@ -585,113 +499,3 @@ function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-// ---------------------------------------------------------------------------------------------
-// DocumentMeta -> FHIR
-// ---------------------------------------------------------------------------------------------
-
-const LEVEL_DISPLAY: Record<ConfidentialityLevel, string> = { N: 'Normal', R: 'Restreint', V: 'Très restreint' };
-const LABEL_DISPLAY: Record<ConfidentialityLabel, string> = {
-  MASQUE_PS: 'Masqué aux professionnels de santé',
-  INVISIBLE_PATIENT: 'Non visible par le patient',
-  INVISIBLE_REPRESENTANTS_LEGAUX: 'Non visible par les représentants légaux du patient',
-};
-export const PATIENT_INVISIBLE_WARNING = 'Ce document n’est pas visible du patient.';
-
-export type ToFhirDocumentReferenceOptions = {
-  baseUrl: string;
-  patientId: string;
-  /** Add the "not visible to the patient" warning for professionals (SPEC §3.8). */
-  includeWarning: boolean;
-  custodianDisplay?: string;
-};
-
-/** One document version as a PDSm comprehensive DocumentReference (ITI-67 / read). */
-export function toFhirDocumentReference(meta: DocumentMeta, opts: ToFhirDocumentReferenceOptions): Record<string, unknown> {
-  const author = authorToFhir(meta.author);
-  const context = {
-    period: meta.periodStart || meta.periodEnd ? { start: meta.periodStart ?? undefined, end: meta.periodEnd ?? undefined } : undefined,
-    facilityType: meta.facilityType ? concept(NON_PS_CODES.has(meta.facilityType) ? FHIR_SYSTEMS.TRE_A00_NON_PS : FHIR_SYSTEMS.TRE_R02_SECTOR, meta.facilityType) : undefined,
-    practiceSetting: meta.practiceSetting ? concept(NON_PS_CODES.has(meta.practiceSetting) ? FHIR_SYSTEMS.TRE_A00_NON_PS : FHIR_SYSTEMS.TRE_A01_PRACTICE, meta.practiceSetting) : undefined,
-    sourcePatientInfo: { reference: `Patient/${opts.patientId}` },
-  };
-  return {
-    resourceType: 'DocumentReference',
-    id: meta.documentId,
-    meta: { profile: [PDSM_PROFILES.DOCUMENT_REFERENCE] },
-    contained: author.contained.length ? author.contained : undefined,
-    extension: opts.includeWarning ? [{ url: OPENMES_EXTENSIONS.PATIENT_INVISIBLE_WARNING, valueString: PATIENT_INVISIBLE_WARNING }] : undefined,
-    masterIdentifier: { system: FHIR_SYSTEMS.RFC3986, value: meta.masterIdentifier },
-    identifier: [{ use: 'official', system: FHIR_SYSTEMS.RFC3986, value: `urn:uuid:${meta.documentId}` }],
-    status: meta.status,
-    docStatus: 'final',
-    type: concept(LOINC_CODE.test(meta.typeCode) ? FHIR_SYSTEMS.LOINC : FHIR_SYSTEMS.TRE_A05_TYPE, meta.typeCode),
-    category: [concept(FHIR_SYSTEMS.TRE_A03_CLASS, meta.classCode)],
-    subject: { reference: `Patient/${opts.patientId}` },
-    date: meta.date,
-    author: author.refs,
-    custodian: { type: 'Organization', display: opts.custodianDisplay ?? 'OpenMES' },
-    relatesTo: meta.replaces ? [{ code: 'replaces', target: { reference: `DocumentReference/${meta.replaces}` } }] : undefined,
-    description: meta.description ?? undefined,
-    securityLabel: [
-      concept(FHIR_SYSTEMS.V3_CONFIDENTIALITY, meta.level, LEVEL_DISPLAY[meta.level]),
-      ...meta.labels.map((l) => concept(FHIR_SYSTEMS.TRE_A07_VISIBILITY, l, LABEL_DISPLAY[l])),
-    ],
-    content: [{
-      attachment: {
-        extension: [{ url: OPENMES_EXTENSIONS.SHA256, valueString: meta.sha256 }],
-        contentType: meta.contentType,
-        url: `${opts.baseUrl}/Binary/${meta.documentId}`,
-        size: meta.size,
-        title: meta.title,
-        creation: meta.date,
-      },
-      format: meta.formatCode ? { system: formatSystemFor(meta.formatCode), code: meta.formatCode } : undefined,
-    }],
-    context,
-  };
-}
-
-function concept(system: string, code: string, display?: string): Record<string, unknown> {
-  return { coding: [{ system, code, ...(display ? { display } : {}) }] };
-}
-
-function formatSystemFor(code: string): string {
-  if (code.startsWith('urn:ihe:')) return FHIR_SYSTEMS.IHE_FORMAT;
-  if (/^\d+(\.\d+)+$/.test(code)) return FHIR_SYSTEMS.DICOM_UID;
-  return FHIR_SYSTEMS.TRE_A06_FORMAT;
-}
-
-const PROFESSION_OIDS: Record<string, string> = {
-  G15: '1.2.250.1.71.1.2.7', R85: '1.2.250.1.213.1.6.1.107', R94: '1.2.250.1.213.1.6.1.4', R95: '1.2.250.1.213.1.6.1.109',
-};
-
-/** Authors are contained resources, as PDSm requires (contained 1..*), except the patient's own Patient. */
-function authorToFhir(a: DocumentAuthor): { contained: Record<string, unknown>[]; refs: Record<string, unknown>[] } {
-  switch (a.kind) {
-    case 'professional': {
-      const [short, code] = a.profession.split(':');
-      const oid = short && Object.hasOwn(PROFESSION_OIDS, short) ? PROFESSION_OIDS[short] : undefined;
-      const practitioner = { resourceType: 'Practitioner', id: 'author-practitioner', identifier: [{ system: RPPS_SYSTEM, value: a.rpps }], name: [{ text: a.displayName }] };
-      const org = a.structure ? { resourceType: 'Organization', id: 'author-organization', identifier: [{ system: FHIR_SYSTEMS.FINESS, value: a.structure.finess }], name: a.structure.name } : undefined;
-      const role = {
-        resourceType: 'PractitionerRole', id: 'author',
-        practitioner: { reference: '#author-practitioner', display: a.displayName },
-        organization: org ? { reference: '#author-organization', display: a.structure?.name } : undefined,
-        code: oid && code ? [concept(`urn:oid:${oid}`, code)] : undefined,
-        specialty: a.specialty ? [concept(FHIR_SYSTEMS.TRE_R38_SPECIALTY, a.specialty)] : undefined,
-      };
-      return { contained: org ? [practitioner, org, role] : [practitioner, role], refs: [{ reference: '#author', type: 'PractitionerRole', display: a.displayName }] };
-    }
-    case 'patient':
-      return { contained: [], refs: [{ reference: `Patient/${a.dossierId}`, type: 'Patient', display: a.displayName }] };
-    case 'insurer':
-      return { contained: [{ resourceType: 'Organization', id: 'author', name: a.displayName }], refs: [{ reference: '#author', type: 'Organization', display: a.displayName }] };
-    case 'device':
-      return {
-        contained: [{ resourceType: 'Device', id: 'author', deviceName: [{ name: a.displayName, type: 'user-friendly-name' }] }],
-        refs: [{ reference: '#author', type: 'Device', display: a.displayName }],
-      };
-    default:
-      return a satisfies never;
-  }
-}
