@@ -112,6 +112,17 @@ describe(`API foundation (${ENGINE})`, () => {
     expect(none.json()).toMatchObject({ total: 0 });
   });
 
+  it('shows professionals that a carer mandate exists, never who; the patient side does not get the flag', async () => {
+    const carerIns = insWithKey('1600175056123');
+    const carerDossier = await insertDossier(t.db, { ins: carerIns, birthName: 'BLANC' });
+    await relate(t.db, paul, 'carer', carerDossier, carerIns);
+    const byPro = (await get(`/fhir/R4/Patient/${paul}`, await t.tokenFor(doctor))).json();
+    expect(JSON.stringify(byPro.extension)).toContain('carer-mandate');
+    expect(JSON.stringify(byPro)).not.toContain(carerIns);
+    const byHolder = (await get(`/fhir/R4/Patient/${paul}`, await t.tokenFor(personFor(paul, 'Paul Durand')))).json();
+    expect(JSON.stringify(byHolder.extension)).not.toContain('carer-mandate');
+  });
+
   it('names the field and the rule of a bad INS in an OperationOutcome, changing nothing', async () => {
     const before = await auditCount();
     const bad = marieIns.slice(0, 13) + (marieIns.endsWith('00') ? '01' : '00');

@@ -1,6 +1,7 @@
 import { SYSTEM_CHAIN } from '../domain/audit-chain.ts';
 import { appendAudit } from '../store/audit-repo.ts';
-import { findDossierIdByIns, findDossierIdsByTraits, listDossiersActedForBy, type DossierRow } from '../store/dossier-repo.ts';
+import { findDossierIdByIns, findDossierIdsByTraits, listDossiersActedForBy } from '../store/dossier-repo.ts';
+import { carerMandateShown, type PatientView } from './read-patient.ts';
 import type { Queryable } from '../store/db.ts';
 import { loadAccessContext } from './access-context.ts';
 import { auditEntryFor } from './audit-entry.ts';
@@ -19,11 +20,11 @@ const MAX_TRAIT_MATCHES = 10;
  * for. Each candidate is decided; only allowed ones are returned, and each decision is traced on the
  * candidate's chain. A search that finds nothing visible leaves one entry on the system chain.
  */
-export async function searchPatients(deps: ServiceDeps, ctx: RequestContext, criteria: PatientCriteria): Promise<DossierRow[]> {
+export async function searchPatients(deps: ServiceDeps, ctx: RequestContext, criteria: PatientCriteria): Promise<PatientView[]> {
   const result = await deps.db.transaction(async (tx) => {
     const now = deps.clock();
     const ids = await candidateIds(tx, ctx, criteria);
-    const visible: DossierRow[] = [];
+    const visible: PatientView[] = [];
     let blocked = false;
     for (const id of ids) {
       const access = await loadAccessContext(tx, deps, ctx.actor, id, now);
@@ -34,7 +35,7 @@ export async function searchPatients(deps: ServiceDeps, ctx: RequestContext, cri
       // which the holder must see — so that a refused search does not show up as an access.
       const onDossier = decision.effect === 'allow' || decision.reason === 'POLICY_BLOCKED_PROFESSIONAL';
       await appendAudit(tx, auditEntryFor(ctx, onDossier ? id : SYSTEM_CHAIN, 'dossier.identity.search', decision, { type: 'Patient', id }, now, { criteria: criteria.kind }));
-      if (decision.effect === 'allow') visible.push(access.dossier);
+      if (decision.effect === 'allow') visible.push({ dossier: access.dossier, carerMandate: carerMandateShown(deps, ctx, access.base.relationships, now) });
       else if (decision.reason === 'POLICY_BLOCKED_PROFESSIONAL') blocked = true;
     }
     if (ids.length === 0) {

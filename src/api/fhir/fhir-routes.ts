@@ -30,8 +30,8 @@ export function fhirRoutes(deps: AppDeps): FastifyPluginAsync {
       const actor = await requireActor(request, deps.tokenKeys, deps.clock());
       // A malformed id is simply an id that does not exist; the answer must not differ.
       if (!ID.test(request.params.id)) throw new AppError('RESOURCE_NOT_FOUND');
-      const dossier = await readPatient(deps, { actor, requestId: request.id }, request.params.id.toLowerCase());
-      return reply.type(FHIR_JSON).send(toFhirPatient(dossier));
+      const view = await readPatient(deps, { actor, requestId: request.id }, request.params.id.toLowerCase());
+      return reply.type(FHIR_JSON).send(toFhirPatient(view.dossier, view.carerMandate));
     });
 
     app.get<{ Querystring: PatientQuery }>('/Patient', { schema: { summary: 'Rechercher un patient par INS ou par traits stricts', tags: ['fhir'] } }, async (request, reply) => {
@@ -43,7 +43,7 @@ export function fhirRoutes(deps: AppDeps): FastifyPluginAsync {
         type: 'searchset',
         total: found.length,
         link: [{ relation: 'self', url: `${base}${request.url.slice(request.url.indexOf('/Patient'))}` }],
-        entry: found.map((d) => ({ fullUrl: `${base}/Patient/${d.dossier_id}`, resource: toFhirPatient(d), search: { mode: 'match' } })),
+        entry: found.map((v) => ({ fullUrl: `${base}/Patient/${v.dossier.dossier_id}`, resource: toFhirPatient(v.dossier, v.carerMandate), search: { mode: 'match' } })),
       });
     });
   };

@@ -1,3 +1,4 @@
+import { OPENMES_CANONICAL } from './fhir-primitives.ts';
 import { INS_SYSTEMS } from './ins-systems.ts';
 import type { DossierRow } from '../../store/dossier-repo.ts';
 
@@ -5,7 +6,7 @@ const CS_0203 = 'https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203';
 const GENDER = { M: 'male', F: 'female', U: 'unknown' } as const;
 
 /** A dossier's holder as an FR Core Patient-INS (identity only; Patient.active = the space is open). */
-export function toFhirPatient(d: DossierRow): Record<string, unknown> {
+export function toFhirPatient(d: DossierRow, carerMandate = false): Record<string, unknown> {
   const insType = Object.entries(INS_SYSTEMS).find(([, v]) => v.oid === d.ins_oid)?.[0] ?? 'INS-NIR';
   const firstNames = (d.first_names ?? '').split(' ').filter(Boolean);
   return {
@@ -27,9 +28,13 @@ export function toFhirPatient(d: DossierRow): Record<string, unknown> {
     }] : undefined,
     gender: d.sex ? GENDER[d.sex] : undefined,
     birthDate: d.birth_date ?? undefined,
-    extension: d.birth_place ? [{
-      url: 'http://hl7.org/fhir/StructureDefinition/patient-birthPlace',
-      valueAddress: { extension: [{ url: 'https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-address-insee-code', valueCoding: { code: d.birth_place } }] },
-    }] : undefined,
+    extension: [
+      ...(d.birth_place ? [{
+        url: 'http://hl7.org/fhir/StructureDefinition/patient-birthPlace',
+        valueAddress: { extension: [{ url: 'https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-address-insee-code', valueCoding: { code: d.birth_place } }] },
+      }] : []),
+      // SPEC §1: professionals see that a carer mandate exists.
+      ...(carerMandate ? [{ url: `${OPENMES_CANONICAL}/StructureDefinition/carer-mandate`, valueBoolean: true }] : []),
+    ],
   };
 }
