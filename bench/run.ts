@@ -7,6 +7,11 @@ const WORKLOADS: Record<string, { describe: string; run: (argv: string[]) => Pro
     describe: 'population import: [--rows 1000000] [--engines pglite,postgres] [--bad-ratio 0.01] [--batch 2000]',
     run: async (argv) => (await import('./import-bench.ts')).runImportBench(argv),
   },
+  workload: {
+    describe: 'HTTP/FHIR workload W1–W4 of shared/bench/WORKLOAD.md with baselines: [--engines postgres,pglite] [--duration 20] [--runs 3] ' +
+      '[--patients 2000] [--docs-per-patient 20] [--quick] [--w4 auto|fhir|history|both] [--only w2,w3,w4,w1] [--no-baselines] [--profile] [--pin] [--no-write]',
+    run: async (argv) => (await import('./workload-bench.ts')).runWorkloadBench(argv),
+  },
 };
 
 async function main(): Promise<number> {

@@ -12,6 +12,7 @@ export function capabilityStatement(baseUrl: string, now: Date): Record<string, 
     format: ['application/fhir+json'],
     rest: [{
       mode: 'server',
+      documentation: "Les contrôles du patient (masquer tout, oppositions aux accès d'urgence, professionnels bloqués, médecin traitant) et les actes des professionnels (consentement, information du patient, opposition à un document, accès d'urgence, connexion secrète) sont des API JSON documentées en OpenAPI à /api/docs : /api/dossiers/{id}/settings, /blocked-professionals, /consents, /feeding-information, /oppositions, /emergency-access, /secret-connection, /history. Le masquage d'un document se fait par PATCH DocumentReference.",
       security: {
         cors: false,
         service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
