@@ -2,8 +2,9 @@ import type { Actor } from '../domain/actor.ts';
 import type { DocumentMeta } from '../domain/document.ts';
 import { decideAccess, type AccessRequest, type Decision, type DocumentFacts, type PolicyAction, type ProfessionalFacts, type RuleData } from '../domain/policy/decide-access.ts';
 import type { Queryable } from '../store/db.ts';
-import { findDossier, listRelationshipsOf, type DossierRow } from '../store/dossier-repo.ts';
-import { activeSession, hasConsent, isBlocked, loadSettings, type StoredSettings } from '../store/record-facts-repo.ts';
+import { loadDossierFacts } from '../store/access-facts-repo.ts';
+import type { DossierRow } from '../store/dossier-repo.ts';
+import type { StoredSettings } from '../store/record-facts-repo.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /** Everything the access decision needs about one dossier for one actor, loaded in the caller's transaction. */
@@ -29,11 +30,12 @@ export function ruleData(deps: ServiceDeps, now: Date): RuleData {
 export async function loadAccessContext(
   tx: Queryable, deps: ServiceDeps, actor: Actor, dossierId: string, now: Date, options: { lockDossier?: boolean } = {},
 ): Promise<AccessContext> {
-  const dossier = await findDossier(tx, dossierId, options.lockDossier ?? false);
-  // One after the other: a transaction is one connection, and pg does not pipeline queries on it.
-  const relationships = dossier ? await listRelationshipsOf(tx, dossierId) : [];
-  const settings = await loadSettings(tx, dossierId);
-  const professional = dossier && actor.kind === 'professional' ? await professionalFacts(tx, dossierId, actor, settings, now) : undefined;
+  const pro = actor.kind === 'professional' ? actor : null;
+  const facts = await loadDossierFacts(tx, dossierId, { lock: options.lockDossier ?? false, rpps: pro?.rpps ?? null, finess: pro?.structure?.finess ?? null, now });
+  const { dossier, relationships, settings } = facts;
+  const professional: ProfessionalFacts | undefined = dossier && facts.professional
+    ? { blocked: facts.professional.blocked, consent: facts.professional.consent, patientInformed: settings.patientInformedAt !== null, mode: facts.professional.mode ?? 'normal' }
+    : undefined;
   const base: Omit<AccessRequest, 'action'> = {
     actor,
     dossier: dossier && { dossierId, state: dossier.state, birthDate: dossier.birth_date },
@@ -46,15 +48,6 @@ export async function loadAccessContext(
     ...(professional ? { professional } : {}),
   };
   return { dossier, settings, base, decide: (action, extra = {}) => decideAccess({ ...base, ...extra, action }) };
-}
-
-async function professionalFacts(
-  tx: Queryable, dossierId: string, actor: Extract<Actor, { kind: 'professional' }>, settings: StoredSettings, now: Date,
-): Promise<ProfessionalFacts> {
-  const blocked = await isBlocked(tx, dossierId, actor.rpps);
-  const consent = await hasConsent(tx, dossierId, actor.rpps, actor.structure?.finess ?? null);
-  const session = await activeSession(tx, dossierId, actor.rpps, now);
-  return { blocked, consent, patientInformed: settings.patientInformedAt !== null, mode: session?.mode ?? 'normal' };
 }
 
 /** The facts of a stored document that the rules read. */
