@@ -62,3 +62,16 @@ export function documentFacts(d: DocumentMeta): DocumentFacts {
     deleted: d.deletedAt !== null || d.status === 'entered-in-error',
   };
 }
+
+/**
+ * Decides an action on a document that may not exist. For a missing id the answer is the one the
+ * caller would get on any document of the dossier (blocked, no consent…) or "not found": never a
+ * difference that tells an existing document from an absent one.
+ */
+export function decideOnDocument(
+  access: AccessContext, action: PolicyAction, document: DocumentMeta | null, extra: Pick<AccessRequest, 'deposit' | 'labelChange'> = {},
+): Decision {
+  if (document) return access.decide(action, { ...extra, document: documentFacts(document) });
+  const gate = access.decide('document.search');
+  return gate.effect === 'deny' ? gate : { effect: 'deny', reason: 'DOCUMENT_NOT_FOUND' };
+}

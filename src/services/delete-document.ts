@@ -2,7 +2,7 @@ import { actorId } from '../domain/actor.ts';
 import { AppError } from '../domain/errors.ts';
 import { appendAudit } from '../store/audit-repo.ts';
 import { findDocument, markDeleted } from '../store/document-repo.ts';
-import { documentFacts, loadAccessContext } from './access-context.ts';
+import { decideOnDocument, loadAccessContext } from './access-context.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { deniedError } from './denied-error.ts';
 import { outcomeOf, runIdempotent, unwrap, type IdempotencyRequest } from './idempotency.ts';
@@ -21,12 +21,10 @@ export async function deleteDocument(
       const access = await loadAccessContext(tx, deps, ctx.actor, dossierId, now);
       if (!access.dossier) return outcomeOf(new AppError('RESOURCE_NOT_FOUND'));
       const document = await findDocument(tx, dossierId, documentId, true);
-      const decision = document
-        ? access.decide('document.delete', { document: documentFacts(document) })
-        : { effect: 'deny' as const, reason: 'DOCUMENT_NOT_FOUND' };
+      const decision = decideOnDocument(access, 'document.delete', document);
       await appendAudit(tx, auditEntryFor(ctx, dossierId, 'document.delete', decision, { type: 'DocumentReference', id: documentId }, now,
         document && decision.effect === 'allow' ? { typeCode: document.typeCode, title: document.title } : {}, decision.effect === 'allow' ? decision.mode ?? 'normal' : 'normal'));
-      if (!document || decision.effect === 'deny') return outcomeOf(deniedError(decision, document !== null));
+      if (!document || decision.effect === 'deny') return outcomeOf(deniedError(decision, true));
       await markDeleted(tx, dossierId, documentId, now);
       return { ok: true, value: { documentId } };
     });

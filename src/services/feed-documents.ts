@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { actorId } from '../domain/actor.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { DocumentAuthor, DocumentMeta } from '../domain/document.ts';
+import { SYSTEM_CHAIN } from '../domain/audit-chain.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Decision } from '../domain/policy/decide-access.ts';
 import type { ValidationIssue } from '../domain/validation-issue.ts';
@@ -10,7 +11,7 @@ import type { Queryable } from '../store/db.ts';
 import { findDossierIdByIns } from '../store/dossier-repo.ts';
 import { findDocument, findDocumentByMasterIdentifier, insertContent, insertDocument, markSuperseded } from '../store/document-repo.ts';
 import { isOpposed } from '../store/record-facts-repo.ts';
-import { documentFacts, loadAccessContext, type AccessContext } from './access-context.ts';
+import { decideOnDocument, documentFacts, loadAccessContext, type AccessContext } from './access-context.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { deniedError } from './denied-error.ts';
 import { checkDocumentCodes, checkDocumentContent, isAdvanceDirectiveType, isPatientDepositType } from './document-checks.ts';
@@ -20,7 +21,7 @@ import { noteProfessionalAccess } from './first-access.ts';
 import { enqueueNotification } from './notify.ts';
 import type { RequestContext, ServiceDeps } from './service-deps.ts';
 
-type Planned = { submission: DocumentSubmission; meta: DocumentMeta; access: AccessContext; decision: Decision; replaced: DocumentMeta | null; bytes: Uint8Array };
+type Planned = { submission: DocumentSubmission; meta: DocumentMeta; access: AccessContext; decision: Decision; replaced: DocumentMeta | null; bytes: Uint8Array; dossierId: string };
 type Step = { kind: 'existing'; result: FeedResult } | { kind: 'new'; plan: Planned };
 
 /**
@@ -45,32 +46,17 @@ async function feedInTransaction(
   const contexts = new Map<string, AccessContext>();
   const steps: Step[] = [];
   const issues: ValidationIssue[] = [];
-  const denials: { plan: Omit<Planned, 'decision'>; decision: Decision }[] = [];
+  const denials: { submission: DocumentSubmission; replaced: DocumentMeta | null; dossierId: string; decision: Decision }[] = [];
   for (const [i, submission] of submissions.entries()) {
     const prefix = submissions.length > 1 ? `document[${i}].` : '';
     const dossierId = await resolveDossier(tx, submission);
-    if (!dossierId) return outcomeOf(new AppError('RESOURCE_NOT_FOUND', 'Patient introuvable.'));
-    const access = contexts.get(dossierId) ?? await loadAccessContext(tx, deps, ctx.actor, dossierId, now, { lockDossier: true });
+    const access = dossierId ? contexts.get(dossierId) ?? await loadAccessContext(tx, deps, ctx.actor, dossierId, now, { lockDossier: true }) : null;
+    if (!dossierId || !access?.dossier) {
+      // Unknown patient: traced on the system chain, answered like a dossier the caller may not see.
+      await appendAudit(tx, auditEntryFor(ctx, SYSTEM_CHAIN, 'document.feed', { effect: 'deny', reason: 'POLICY_NO_DOSSIER' }, { type: 'DocumentReference', id: null }, now));
+      return outcomeOf(new AppError('RESOURCE_NOT_FOUND'));
+    }
     contexts.set(dossierId, access);
-    if (!access.dossier) return outcomeOf(new AppError('RESOURCE_NOT_FOUND', 'Patient introuvable.'));
-    // Conditional create on the producer's id: a retried feed finds its document.
-    const existing = await findDocumentByMasterIdentifier(tx, dossierId, submission.masterIdentifier);
-    if (existing) {
-      const readable = access.decide('document.read', { document: documentFacts(existing) });
-      if (readable.effect === 'deny') return outcomeOf(new AppError('VALIDATION_FAILED', undefined, [{ field: `${prefix}masterIdentifier`, code: 'DOCUMENT_IDENTIFIER_TAKEN', message: 'Cet identifiant de document (masterIdentifier) est déjà utilisé.' }]));
-      steps.push({ kind: 'existing', result: { status: 'existing', dossierId, documentId: existing.documentId, document: existing } });
-      continue;
-    }
-    const codes = checkDocumentCodes(deps, submission);
-    const content = checkDocumentContent(deps, submission);
-    issues.push(...[...codes.issues, ...content.issues].map((x) => ({ ...x, field: `${prefix}${x.field}` })));
-    if (codes.issues.length || !content.ok) continue;
-    const replaced = submission.replaces ? await findDocument(tx, dossierId, submission.replaces, true) : null;
-    if (submission.replaces && (!replaced || replaced.status !== 'current')) {
-      issues.push({ field: `${prefix}relatesTo`, code: 'DOCUMENT_REPLACED_NOT_FOUND', message: 'Le document à remplacer est introuvable ou a déjà été remplacé.' });
-      continue;
-    }
-    const meta = buildMeta(ctx.actor, access, submission, dossierId, codes.classCode, content, now);
     const deposit = {
       typeCode: submission.typeCode,
       labels: submission.labels,
@@ -78,18 +64,42 @@ async function feedInTransaction(
       isPatientType: isPatientDepositType(deps, submission.typeCode),
       isAdvanceDirective: isAdvanceDirectiveType(submission.typeCode),
     };
-    const decision = replaced
-      ? access.decide('document.replace', { document: documentFacts(replaced), deposit })
+    const replaced = submission.replaces ? await findDocument(tx, dossierId, submission.replaces, true) : null;
+    // The decision comes first: what a caller learns below (an identifier in use, a version already
+    // replaced) is only told to someone allowed to feed this dossier.
+    const decision = submission.replaces
+      ? decideOnDocument(access, 'document.replace', replaced, { deposit })
       : access.decide('document.feed', { deposit });
-    const plan = { submission, meta, access, replaced, bytes: submission.content.bytes };
-    if (decision.effect === 'deny') denials.push({ plan, decision });
-    else steps.push({ kind: 'new', plan: { ...plan, decision } });
+    const draft = { submission, access, replaced, bytes: submission.content.bytes, dossierId };
+    if (decision.effect === 'deny') { denials.push({ ...draft, decision }); continue; }
+    // Conditional create on the producer's id: a retried feed finds its document.
+    const existing = await findDocumentByMasterIdentifier(tx, dossierId, submission.masterIdentifier);
+    if (existing) {
+      const readable = access.decide('document.read', { document: documentFacts(existing) });
+      const outcome = readable.effect === 'allow' ? { effect: 'allow' as const, reason: 'DOCUMENT_ALREADY_PRESENT' } : { effect: 'deny' as const, reason: 'DOCUMENT_IDENTIFIER_TAKEN' };
+      await appendAudit(tx, auditEntryFor(ctx, dossierId, 'document.feed', outcome, { type: 'DocumentReference', id: readable.effect === 'allow' ? existing.documentId : null }, now));
+      if (readable.effect === 'deny') return outcomeOf(new AppError('VALIDATION_FAILED', undefined, [{ field: `${prefix}masterIdentifier`, code: 'DOCUMENT_IDENTIFIER_TAKEN', message: 'Cet identifiant de document (masterIdentifier) est déjà utilisé.' }]));
+      steps.push({ kind: 'existing', result: { status: 'existing', dossierId, documentId: existing.documentId, document: existing } });
+      continue;
+    }
+    if (replaced && replaced.status !== 'current') {
+      issues.push({ field: `${prefix}relatesTo`, code: 'DOCUMENT_REPLACED_NOT_FOUND', message: 'Le document à remplacer a déjà été remplacé.' });
+      continue;
+    }
+    const codes = checkDocumentCodes(deps, submission);
+    const content = checkDocumentContent(deps, submission);
+    issues.push(...[...codes.issues, ...content.issues].map((x) => ({ ...x, field: `${prefix}${x.field}` })));
+    if (codes.issues.length || !content.ok) continue;
+    const meta = buildMeta(ctx.actor, access, submission, dossierId, codes.classCode, content, now);
+    steps.push({ kind: 'new', plan: { ...draft, meta, decision } });
   }
   if (issues.length) return outcomeOf(new AppError('VALIDATION_FAILED', undefined, issues));
   if (denials.length) {
-    for (const { plan, decision } of denials) await trace(tx, ctx, plan.meta, plan.replaced ? 'document.replace' : 'document.feed', decision, now);
-    const first = denials[0]!;
-    return outcomeOf(deniedError(first.decision, true));
+    for (const d of denials) {
+      await appendAudit(tx, auditEntryFor(ctx, d.dossierId, d.submission.replaces ? 'document.replace' : 'document.feed', d.decision, { type: 'DocumentReference', id: null }, now,
+        { typeCode: d.submission.typeCode, ...(d.replaced ? { replaces: d.replaced.documentId } : {}) }));
+    }
+    return outcomeOf(deniedError(denials[0]!.decision, true));
   }
   const results: FeedResult[] = [];
   for (const step of steps) {

@@ -1,6 +1,7 @@
 import type { Actor } from '../domain/actor.ts';
 import { findAccountById } from '../store/account-repo.ts';
 import { listDossiersActedForBy } from '../store/dossier-repo.ts';
+import { loadAccessContext } from './access-context.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 export type Profile = {
@@ -28,8 +29,15 @@ export async function getProfile(deps: ServiceDeps, actor: Actor): Promise<Profi
   };
   if (actor.kind === 'professional') return { ...base, rpps: actor.rpps, profession: { code: actor.profession, label: deps.reference.professions.get(actor.profession)?.display ?? actor.profession } };
   if (actor.kind === 'person') {
-    const actsFor = await listDossiersActedForBy(deps.db, actor.dossierId);
-    return { ...base, dossierId: actor.dossierId, actsFor: actsFor.map((a) => ({ dossierId: a.dossierId, relationship: a.kind })) };
+    // Only the spaces the rules let this person act for today (a child who turned 18, a carer while
+    // the carer feature is off… are left out), decided like any access to them.
+    const candidates = await listDossiersActedForBy(deps.db, actor.dossierId);
+    const actsFor = [];
+    for (const c of candidates) {
+      const decision = await deps.db.transaction(async (tx) => (await loadAccessContext(tx, deps, actor, c.dossierId, deps.clock())).decide('dossier.identity.read'));
+      if (decision.effect === 'allow') actsFor.push({ dossierId: c.dossierId, relationship: c.kind });
+    }
+    return { ...base, dossierId: actor.dossierId, actsFor };
   }
   return base;
 }

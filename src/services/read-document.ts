@@ -3,7 +3,7 @@ import { AppError } from '../domain/errors.ts';
 import type { Decision } from '../domain/policy/decide-access.ts';
 import { appendAudit } from '../store/audit-repo.ts';
 import { findDocument, readContent, type StoredDocument } from '../store/document-repo.ts';
-import { documentFacts, loadAccessContext } from './access-context.ts';
+import { decideOnDocument, loadAccessContext } from './access-context.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { deniedError } from './denied-error.ts';
 import { noteProfessionalAccess } from './first-access.ts';
@@ -28,9 +28,7 @@ export async function readDocument(
     const now = deps.clock();
     const access = await loadAccessContext(tx, deps, ctx.actor, dossierId, now);
     const document = access.dossier ? await findDocument(tx, dossierId, documentId) : null;
-    const decision: Decision = !access.dossier
-      ? { effect: 'deny', reason: 'POLICY_NO_DOSSIER' }
-      : document ? access.decide('document.read', { document: documentFacts(document) }) : { effect: 'deny', reason: 'DOCUMENT_NOT_FOUND' };
+    const decision: Decision = !access.dossier ? { effect: 'deny', reason: 'POLICY_NO_DOSSIER' } : decideOnDocument(access, 'document.read', document);
     // Refusals are part of the patient's history too; a read of a dossier that does not exist goes to the system chain.
     const chain = access.dossier ? dossierId : SYSTEM_CHAIN;
     const mode = decision.effect === 'allow' ? decision.mode ?? 'normal' : 'normal';
@@ -44,7 +42,7 @@ export async function readDocument(
   });
   if (!result.ok) {
     // Blocked or unconsented professionals learn why; anything about the document itself stays hidden.
-    throw deniedError(result.decision, result.exists && !['DOCUMENT_NOT_FOUND'].includes(result.decision.reason));
+    throw deniedError(result.decision, result.exists);
   }
   return {
     document: result.document,

@@ -3,7 +3,7 @@ import { CONFIDENTIALITY_LABELS, type ConfidentialityLabel } from '../domain/doc
 import { AppError } from '../domain/errors.ts';
 import { appendAudit } from '../store/audit-repo.ts';
 import { findDocument, updateLabels, type StoredDocument } from '../store/document-repo.ts';
-import { documentFacts, loadAccessContext } from './access-context.ts';
+import { decideOnDocument, loadAccessContext } from './access-context.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { deniedError } from './denied-error.ts';
 import { outcomeOf, runIdempotent, unwrap, type IdempotencyRequest } from './idempotency.ts';
@@ -41,13 +41,11 @@ export async function updateDocumentLabels(
         remove: document.labels.filter((l) => !target.includes(l)),
         confirmIrreversible: request.confirmIrreversible,
       };
-      const decision = document && change
-        ? access.decide('document.labels.update', { document: documentFacts(document), labelChange: change })
-        : { effect: 'deny' as const, reason: 'DOCUMENT_NOT_FOUND' };
+      const decision = decideOnDocument(access, 'document.labels.update', document, change ? { labelChange: change } : {});
       await appendAudit(tx, auditEntryFor(ctx, dossierId, 'document.labels.update', decision, { type: 'DocumentReference', id: documentId }, now,
         document && decision.effect === 'allow' ? { title: document.title, added: change!.add, removed: change!.remove } : {},
         decision.effect === 'allow' ? decision.mode ?? 'normal' : 'normal'));
-      if (!document || !change || decision.effect === 'deny') return outcomeOf(deniedError(decision, document !== null));
+      if (!document || !change || decision.effect === 'deny') return outcomeOf(deniedError(decision, true));
       if (change.add.length === 0 && change.remove.length === 0) return { ok: true, value: document };
       const invisibleSince = target.includes('INVISIBLE_PATIENT') ? (document.invisibleToPatientSince ? new Date(document.invisibleToPatientSince) : now) : null;
       await updateLabels(tx, dossierId, documentId, target, invisibleSince, now);

@@ -66,16 +66,20 @@ function consultationGate(actor: Professional, { f, settings }: Facts): Decision
 
 function readDocument(doc: DocumentFacts, actor: Professional, facts: Facts): Decision {
   const { f, settings, rules } = facts;
-  if (doc.deleted || doc.status === 'entered-in-error') return deny('POLICY_DOCUMENT_DELETED');
   // §3.3: the author always reads their document; the médecin traitant reads even masked ones.
-  if (isAuthor(doc, actor)) return allow('POLICY_AUTHOR', { mode: f.mode });
-  if (settings.medecinTraitantRpps === actor.rpps) return allow('POLICY_MEDECIN_TRAITANT', { mode: f.mode });
+  const author = isAuthor(doc, actor);
+  const medecinTraitant = settings.medecinTraitantRpps === actor.rpps;
+  // The explicit refusals that do not depend on the document (no consent, emergency blocked) come
+  // first, so their answer is the same for a document that exists and for one that does not.
+  const gate = consultationGate(actor, facts);
+  if (!author && !medecinTraitant && gate.effect === 'deny') return gate;
+  if (doc.deleted || doc.status === 'entered-in-error') return deny('POLICY_DOCUMENT_DELETED');
+  if (author) return allow('POLICY_AUTHOR', { mode: f.mode });
+  if (medecinTraitant) return allow('POLICY_MEDECIN_TRAITANT', { mode: f.mode });
   // §3.4: the habilitation matrix is a ceiling; an unknown cell denies.
   const cell = rules.matrixAllows(doc.typeCode, actor.profession, actor.specialty);
   if (cell === undefined) return deny('POLICY_MATRIX_UNKNOWN');
   if (!cell) return deny('POLICY_MATRIX');
-  const gate = consultationGate(actor, facts);
-  if (gate.effect === 'deny') return gate;
   // §3.6: masked documents (one, or all with "mask all") are hidden except in emergency unless blocked too.
   if (doc.labels.includes('MASQUE_PS') || settings.maskAll) {
     const emergency = f.mode === 'bris_de_glace' || f.mode === 'samu';
