@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, type Migration } from '../src/store/migrator.ts';
 import { migrations } from '../src/store/migrations/index.ts';
@@ -85,6 +86,24 @@ describe(`store contract (${ENGINE})`, () => {
     expect((await db.query('UPDATE count_probe SET k = k + 10 WHERE k = 99')).rowCount).toBe(0);
     expect((await db.query('DELETE FROM count_probe WHERE k = 1')).rowCount).toBe(1);
     expect((await db.query('INSERT INTO count_probe VALUES (2) ON CONFLICT DO NOTHING')).rowCount).toBe(0);
+  });
+
+  // PGlite runs in this process: there is no server session to lose.
+  it.runIf(ENGINE === 'postgres')('survives a server session ending in the middle of a transaction (the process must not exit)', async () => {
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    try {
+      const failure = await db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+        await new Promise((r) => setTimeout(r, 300));
+        await tx.query('SELECT 1');
+      }).then(() => null, (e: Error) => e);
+      expect(failure).toBeInstanceOf(Error);
+      expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one).toBe(1);
+    } finally {
+      await admin.end();
+    }
   });
 
   it('runs the bulk unnest statements and sha256 both engines rely on', async () => {

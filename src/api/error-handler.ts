@@ -28,6 +28,7 @@ export function toAppError(err: unknown): AppError {
     return new AppError('VALIDATION_FAILED', 'Le corps de la requête n’est pas un JSON valide.');
   }
   if (fe.statusCode === 400) return new AppError('VALIDATION_FAILED', 'Requête mal formée.');
+  if (isDatabaseUnavailable(err)) return new AppError('SERVICE_UNAVAILABLE');
   return new AppError('INTERNAL_ERROR');
 }
 
@@ -62,8 +63,19 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: unk
   // Only the error's kind and code: driver messages can quote the values of the failing row.
   if (error.status >= 500) request.log.error({ err: { name: err instanceof Error ? err.name : typeof err, code: (err as { code?: string }).code } }, 'request failed');
   if (error.status === 401) reply.header('www-authenticate', 'Bearer');
+  if (error.status === 503) reply.header('retry-after', '1');
   if (isFhirRequest(request)) {
     return reply.status(error.status).type('application/fhir+json; charset=utf-8').send(operationOutcome(error));
   }
   return reply.status(error.status).type('application/problem+json; charset=utf-8').send(problemDetails(error, request.id));
+}
+
+/**
+ * The database went away (restart, failover, shutdown, refused connection): a transient 503 the client
+ * may retry with its Idempotency-Key, not a 500.
+ */
+function isDatabaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code !== 'string') return err instanceof Error && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(err.message);
+  return /^(08|57P0[1-3])/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code);
 }

@@ -83,16 +83,23 @@ async function openPostgres(url: string, options: DbOptions): Promise<Db> {
     query: (sql, params) => run(pool, sql, params),
     async transaction(fn) {
       const client = await pool.connect();
+      // While a client is checked out nobody else listens to it: a server that goes away between two
+      // queries (restart, failover) would otherwise be an unhandled 'error' that ends the process.
+      let broken: Error | undefined;
+      const onError = (err: Error) => { broken = err; };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({ query: (sql, params) => run(client, sql, params) });
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await client.query('ROLLBACK').catch((e: Error) => { broken ??= e; });
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A broken client is destroyed, not returned to the pool.
+        client.release(broken);
       }
     },
     close: () => pool.end(),
