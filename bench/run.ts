@@ -9,7 +9,8 @@ const WORKLOADS: Record<string, { describe: string; run: (argv: string[]) => Pro
   },
   workload: {
     describe: 'HTTP/FHIR workload W1–W4 of shared/bench/WORKLOAD.md with baselines: [--engines postgres,pglite] [--duration 20] [--runs 3] ' +
-      '[--patients 2000] [--docs-per-patient 20] [--quick] [--w4 auto|fhir|history|both] [--only w2,w3,w4,w1] [--no-baselines] [--profile] [--pin] [--no-write]',
+      '[--warmup 5] [--patients 2000] [--docs-per-patient 20] [--quick] [--w4 auto|fhir|history|both] [--only w2,w3,w4,w1] [--no-baselines] ' +
+      '[--profile] [--what-if prepared,history-join,outbox-index|all] [--pin] [--keep] [--no-write] [--report FILE]',
     run: async (argv) => (await import('./workload-bench.ts')).runWorkloadBench(argv),
   },
 };
