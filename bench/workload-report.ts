@@ -166,5 +166,5 @@ function w4Words(kinds: string[]): string {
   const words = kinds.map((k) => (k === 'fhir'
     ? 'the FHIR AuditEvent search `AuditEvent?patient=Patient/{id}&_count=50` (IHE BALP resources)'
     : 'the patient\'s JSON history `GET /api/dossiers/{id}/history?limit=50` (entries worded for the patient)'));
-  return `${words.join(' and ')}${kinds.includes('fhir') ? '' : ' (this server has no FHIR AuditEvent search)'}; both are the patient reading their own dossier\'s history, newest 50, with their own token`;
+  return `${words.join(' and ')}${kinds.includes('fhir') ? '' : ' (this server has no FHIR AuditEvent search)'}; ${kinds.length > 1 ? 'both are' : 'that is'} the patient reading their own dossier\'s history, newest 50, with their own token`;
 }

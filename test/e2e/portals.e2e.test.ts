@@ -83,9 +83,13 @@ describe('portals in Chromium', () => {
   it('the main flows work from the keyboard: the first Tab reaches the skip link', async () => {
     const page = await browser.newPage();
     await page.goto(`${s.baseUrl}/`);
+    // Wait for the application to render (the skip links are part of it) before using the keyboard.
+    await page.locator('main h1').first().waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toMatch(/Contenu/);
     await page.keyboard.press('Enter');
+    // Let the browser move its sequential focus starting point to the target before the next Tab.
+    await page.waitForTimeout(300);
     await page.keyboard.press('Tab');
     // After the skip link, the next Tab stop is inside the main content, not the header.
     expect(await page.evaluate(() => Boolean(document.activeElement?.closest('#contenu')))).toBe(true);

@@ -13,7 +13,7 @@
  *   (2) every request leaves exactly one audit entry, whose outcome is the oracle's;
  *   (3) a search's total and ids are exactly the documents the oracle lets the caller see.
  *
- *   OPENMES_PROPERTY_RUNS=400 npx vitest run test/property      more worlds (default 50)
+ *   OPENMES_PROPERTY_RUNS=400 npx vitest run test/property      more worlds (default 40)
  *   OPENMES_PROPERTY_SEED=42                                     replay a run
  *   OPENMES_PROPERTY_EXAMPLE=ce.json                             replay one counterexample (the JSON fast-check prints)
  *   OPENMES_PROPERTY_STRICT=1                                    the known discrepancies below fail too
@@ -30,7 +30,7 @@ import { EXAMPLES } from './access-examples.ts';
 import { play } from './access-steps.ts';
 import { scenarioArb, type Scenario } from './access-world.ts';
 
-const RUNS = Math.max(1, Number(process.env.OPENMES_PROPERTY_RUNS) || 50);
+const RUNS = Math.max(1, Number(process.env.OPENMES_PROPERTY_RUNS) || 40);
 const SEED = process.env.OPENMES_PROPERTY_SEED ? Number(process.env.OPENMES_PROPERTY_SEED) : undefined;
 const EXAMPLE = process.env.OPENMES_PROPERTY_EXAMPLE;
 const STRICT = process.env.OPENMES_PROPERTY_STRICT === '1';

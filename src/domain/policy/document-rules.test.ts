@@ -98,7 +98,10 @@ const rows: Row[] = [
   // §3.7 emergency
   { name: 'bris de glace without consent', actor: doctor, action: 'document.read', document: doc(), pro: { consent: false, mode: 'bris_de_glace' }, expect: 'allow:POLICY_EMERGENCY_BRIS_DE_GLACE' },
   { name: 'bris de glace sees masked documents', actor: doctor, action: 'document.read', document: doc(['MASQUE_PS']), pro: { consent: false, mode: 'bris_de_glace' }, expect: 'allow:POLICY_EMERGENCY_BRIS_DE_GLACE' },
-  { name: 'bris de glace blocked by the patient', actor: doctor, action: 'document.read', document: doc(), pro: { mode: 'bris_de_glace' }, settings: { blockEmergency: true }, expect: 'deny:POLICY_EMERGENCY_BLOCKED' },
+  { name: 'bris de glace blocked by the patient', actor: doctor, action: 'document.read', document: doc(), pro: { consent: false, mode: 'bris_de_glace' }, settings: { blockEmergency: true }, expect: 'deny:POLICY_EMERGENCY_BLOCKED' },
+  { name: 'a blocked emergency mode leaves the consent in force', actor: doctor, action: 'document.read', document: doc(), pro: { mode: 'bris_de_glace' }, settings: { blockEmergency: true }, expect: 'allow:POLICY_CONSENT' },
+  { name: 'a blocked emergency mode does not open masked documents', actor: doctor, action: 'document.read', document: doc(['MASQUE_PS']), pro: { mode: 'bris_de_glace' }, settings: { blockEmergency: true }, expect: 'deny:POLICY_MASKED' },
+  { name: 'a secret session ends with majority: normal mode again', actor: doctor, action: 'document.feed', pro: { mode: 'secret' }, deposit: deposit(), birthDate: '1990-01-01', expect: 'allow:POLICY_PRO_FEED' },
   { name: 'masked documents blocked in emergency', actor: doctor, action: 'document.read', document: doc(['MASQUE_PS']), pro: { mode: 'bris_de_glace' }, settings: { blockMaskedInEmergency: true }, expect: 'deny:POLICY_MASKED_IN_EMERGENCY' },
   { name: 'SAMU mode', actor: doctor, action: 'document.read', document: doc(), pro: { consent: false, mode: 'samu' }, expect: 'allow:POLICY_EMERGENCY_SAMU' },
   { name: 'SAMU blocked, bris de glace still possible', actor: doctor, action: 'emergency.start', pro: { mode: 'bris_de_glace' }, settings: { blockSamu: true }, expect: 'allow:POLICY_EMERGENCY_BRIS_DE_GLACE' },

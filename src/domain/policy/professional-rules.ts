@@ -16,9 +16,12 @@ export function decideForProfessional(req: AccessRequest, actor: Professional): 
   const sector = rules.sectorOf(actor.profession);
   if (!sector) return deny('POLICY_MATRIX_UNKNOWN');
   if (sector === 'medico_social' && !rules.medicoSocialEnabled) return deny('POLICY_MEDICO_SOCIAL_DISABLED');
-  // §3.10: the secret connection exists for minors only.
-  if (f.mode === 'secret' && !isMinorAt(req.dossier!.birthDate, req.now)) return deny('POLICY_SECRET_MINORS_ONLY');
-  const facts: Facts = { f, settings, rules };
+  // §3.10: the secret connection exists for minors only: starting one for an adult is refused, and one
+  // started before the patient's majority no longer applies (the professional is back in normal mode).
+  const minor = isMinorAt(req.dossier!.birthDate, req.now);
+  if (req.action === 'secret.start' && !minor) return deny('POLICY_SECRET_MINORS_ONLY');
+  const mode = f.mode === 'secret' && !minor ? 'normal' : f.mode;
+  const facts: Facts = { f: { ...f, mode }, settings, rules };
   switch (req.action) {
     case 'dossier.identity.read':
     case 'dossier.identity.search':
@@ -28,7 +31,7 @@ export function decideForProfessional(req: AccessRequest, actor: Professional): 
     case 'opposition.record':
       return allow('POLICY_PRO_RECORDS_FOR_PATIENT', { mode: f.mode });
     case 'emergency.start':
-      return startEmergency(actor, facts);
+      return startEmergency(actor, { ...facts, f });
     case 'secret.start':
       return allow('POLICY_SECRET_CONNECTION', { mode: 'secret' });
     case 'document.search':
@@ -58,10 +61,16 @@ const isAuthor = (doc: DocumentFacts, actor: Professional) => doc.author.kind ==
 
 /** §3.5 / §3.7: consultation needs recorded consent, the médecin traitant's standing, or an emergency mode in force. */
 function consultationGate(actor: Professional, { f, settings }: Facts): Decision {
-  if (f.mode === 'bris_de_glace') return settings.blockEmergency ? deny('POLICY_EMERGENCY_BLOCKED') : allow('POLICY_EMERGENCY_BRIS_DE_GLACE', { mode: f.mode });
-  if (f.mode === 'samu') return settings.blockSamu ? deny('POLICY_EMERGENCY_SAMU_BLOCKED') : allow('POLICY_EMERGENCY_SAMU', { mode: f.mode });
-  if (settings.medecinTraitantRpps === actor.rpps) return allow('POLICY_MEDECIN_TRAITANT', { mode: f.mode });
-  return f.consent ? allow('POLICY_CONSENT', { mode: f.mode }) : deny('POLICY_NO_CONSENT');
+  if (f.mode === 'bris_de_glace' && !settings.blockEmergency) return allow('POLICY_EMERGENCY_BRIS_DE_GLACE', { mode: f.mode });
+  if (f.mode === 'samu' && !settings.blockSamu) return allow('POLICY_EMERGENCY_SAMU', { mode: f.mode });
+  // An emergency mode the patient blocked gives nothing, but takes nothing away either: the
+  // professional's ordinary standing (médecin traitant, consent) still applies, in normal mode.
+  const emergencyBlocked = f.mode === 'bris_de_glace' || f.mode === 'samu';
+  const mode = emergencyBlocked ? 'normal' : f.mode;
+  if (settings.medecinTraitantRpps === actor.rpps) return allow('POLICY_MEDECIN_TRAITANT', { mode });
+  if (f.consent) return allow('POLICY_CONSENT', { mode });
+  if (emergencyBlocked) return deny(f.mode === 'samu' ? 'POLICY_EMERGENCY_SAMU_BLOCKED' : 'POLICY_EMERGENCY_BLOCKED');
+  return deny('POLICY_NO_CONSENT');
 }
 
 function readDocument(doc: DocumentFacts, actor: Professional, facts: Facts): Decision {
@@ -82,7 +91,7 @@ function readDocument(doc: DocumentFacts, actor: Professional, facts: Facts): De
   if (!cell) return deny('POLICY_MATRIX');
   // §3.6: masked documents (one, or all with "mask all") are hidden except in emergency unless blocked too.
   if (doc.labels.includes('MASQUE_PS') || settings.maskAll) {
-    const emergency = f.mode === 'bris_de_glace' || f.mode === 'samu';
+    const emergency = gate.effect === 'allow' && (gate.mode === 'bris_de_glace' || gate.mode === 'samu');
     if (!emergency) return deny('POLICY_MASKED');
     if (settings.blockMaskedInEmergency) return deny('POLICY_MASKED_IN_EMERGENCY');
   }
