@@ -32,8 +32,8 @@ export type DossierOperation = {
 };
 
 /**
- * Runs one use case on a dossier in ONE transaction: the access facts are loaded (the dossier row locked
- * for writes), the use case decides, writes and traces, and the outcome is stored under the
+ * Runs one use case on a dossier in ONE transaction (a plain read: see below): the access facts are
+ * loaded (the dossier row locked for writes), the use case decides, writes and traces, and the outcome is stored under the
  * Idempotency-Key when there is one, so a retry replays it. Refusals commit their trace, then throw.
  */
 export async function runDossierOperation<T>(
@@ -41,7 +41,11 @@ export async function runDossierOperation<T>(
   options: { write: boolean; idempotency?: IdempotencyRequest | undefined },
   operation: (op: DossierOperation) => Promise<StoredOutcome<T>>,
 ): Promise<T> {
-  const outcome = await deps.db.transaction(async (tx) => {
+  // A read without an Idempotency-Key needs no transaction: its statements read, and its one write — the
+  // trace, appended last — commits on its own before anything leaves (see readDocument).
+  const inTransaction = <R>(fn: (tx: Queryable) => Promise<R>) =>
+    options.write || options.idempotency ? deps.db.transaction(fn) : fn(deps.db);
+  const outcome = await inTransaction(async (tx) => {
     const now = deps.clock();
     return runIdempotent<T>(tx, actorId(ctx.actor), options.idempotency, now, async () => {
       const access = await loadAccessContext(tx, deps, ctx.actor, dossierId, now, { lockDossier: options.write });

@@ -1,12 +1,28 @@
+import { randomUUID } from 'node:crypto';
 import type { Actor } from '../domain/actor.ts';
+import type { FirstAccessNote } from '../store/audit-repo.ts';
 import type { Queryable } from '../store/db.ts';
 import { recordFirstAccess } from '../store/record-facts-repo.ts';
-import { enqueueNotification } from './notify.ts';
+import { enqueueNotification, NOTIFICATION_KIND } from './notify.ts';
+
+/** The patient's notification of a professional's first access (SPEC §4). */
+function firstAccessPayload(actor: Extract<Actor, { kind: 'professional' }>): Record<string, unknown> {
+  return { type: 'professional.first_access', professional: actor.displayName, profession: actor.profession };
+}
 
 /** SPEC §4: the patient is told of each professional's first access to their record. */
 export async function noteProfessionalAccess(tx: Queryable, actor: Actor, dossierId: string, now: Date): Promise<void> {
   if (actor.kind !== 'professional') return;
   if (await recordFirstAccess(tx, dossierId, actor.rpps, now)) {
-    await enqueueNotification(tx, dossierId, { type: 'professional.first_access', professional: actor.displayName, profession: actor.profession }, now, now);
+    await enqueueNotification(tx, dossierId, firstAccessPayload(actor), now, now);
   }
+}
+
+/**
+ * The same note, for the read paths that record it with their audit entry in one statement
+ * (`appendAudit(…, firstAccess)`): the notification is queued only if this access is the first.
+ */
+export function firstAccessNote(actor: Actor): FirstAccessNote | undefined {
+  if (actor.kind !== 'professional') return undefined;
+  return { rpps: actor.rpps, outboxId: randomUUID(), outboxKind: NOTIFICATION_KIND, payload: firstAccessPayload(actor) };
 }

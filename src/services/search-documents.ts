@@ -6,7 +6,7 @@ import { listDocuments, type DocumentFilter, type StoredDocument } from '../stor
 import { documentFacts, loadAccessContext } from './access-context.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { deniedError } from './denied-error.ts';
-import { noteProfessionalAccess } from './first-access.ts';
+import { firstAccessNote } from './first-access.ts';
 import type { RequestContext, ServiceDeps } from './service-deps.ts';
 
 export type { StoredDocument };
@@ -28,33 +28,31 @@ export type DocumentPage = { total: number; documents: StoredDocument[]; next: {
  * them. One audit entry records the search.
  */
 export async function searchDocuments(deps: ServiceDeps, ctx: RequestContext, dossierId: string, q: DocumentQuery): Promise<DocumentPage> {
-  const result = await deps.db.transaction(async (tx) => {
-    const now = deps.clock();
-    const access = await loadAccessContext(tx, deps, ctx.actor, dossierId, now);
-    const gate = access.dossier ? access.decide('document.search') : { effect: 'deny' as const, reason: 'POLICY_NO_DOSSIER' };
-    const chain = access.dossier ? dossierId : SYSTEM_CHAIN;
-    if (gate.effect === 'deny') {
-      await appendAudit(tx, auditEntryFor(ctx, chain, 'document.search', gate, { type: 'DocumentReference', id: null }, now));
-      return { ok: false as const, gate, exists: Boolean(access.dossier) };
-    }
-    const all = await listDocuments(tx, dossierId, { ...q, statuses: q.statuses ?? ['current'] });
-    const visible = all.filter((d) => access.decide('document.read', { document: documentFacts(d) }).effect === 'allow');
-    if (q.ascending) visible.reverse();
-    const start = q.after ? visible.findIndex((d) => isAfter(d, q.after!, q.ascending ?? false)) : 0;
-    const from = start < 0 ? visible.length : start;
-    const page = visible.slice(from, from + q.count);
-    const last = page[page.length - 1];
-    const next = from + q.count < visible.length && last ? { date: last.date, documentId: last.documentId } : null;
-    await appendAudit(tx, auditEntryFor(ctx, dossierId, 'document.search', gate, { type: 'DocumentReference', id: null }, now,
-      { returned: page.length, total: visible.length }, gate.mode ?? 'normal'));
-    await noteProfessionalAccess(tx, ctx.actor, dossierId, now);
-    return { ok: true as const, page: { total: visible.length, documents: page, next } };
-  });
-  if (!result.ok) throw deniedError(result.gate, result.exists);
+  // No transaction, as in readDocument: read, decide, then the trace (with the first access) as the last
+  // statement, committed before the page leaves.
+  const db = deps.db;
+  const now = deps.clock();
+  const access = await loadAccessContext(db, deps, ctx.actor, dossierId, now);
+  const gate = access.dossier ? access.decide('document.search') : { effect: 'deny' as const, reason: 'POLICY_NO_DOSSIER' };
+  const chain = access.dossier ? dossierId : SYSTEM_CHAIN;
+  if (gate.effect === 'deny') {
+    await appendAudit(db, auditEntryFor(ctx, chain, 'document.search', gate, { type: 'DocumentReference', id: null }, now));
+    throw deniedError(gate, Boolean(access.dossier));
+  }
+  const all = await listDocuments(db, dossierId, { ...q, statuses: q.statuses ?? ['current'] });
+  const visible = all.filter((d) => access.decide('document.read', { document: documentFacts(d) }).effect === 'allow');
+  if (q.ascending) visible.reverse();
+  const start = q.after ? visible.findIndex((d) => isAfter(d, q.after!, q.ascending ?? false)) : 0;
+  const from = start < 0 ? visible.length : start;
+  const documents = visible.slice(from, from + q.count);
+  const last = documents[documents.length - 1];
+  const next = from + q.count < visible.length && last ? { date: last.date, documentId: last.documentId } : null;
+  await appendAudit(db, auditEntryFor(ctx, dossierId, 'document.search', gate, { type: 'DocumentReference', id: null }, now,
+    { returned: documents.length, total: visible.length }, gate.mode ?? 'normal'), firstAccessNote(ctx.actor));
   const invisibleToPatient = new Set(
-    ctx.actor.kind === 'professional' ? result.page.documents.filter((d) => d.labels.includes('INVISIBLE_PATIENT')).map((d) => d.documentId) : [],
+    ctx.actor.kind === 'professional' ? documents.filter((d) => d.labels.includes('INVISIBLE_PATIENT')).map((d) => d.documentId) : [],
   );
-  return { ...result.page, invisibleToPatient };
+  return { total: visible.length, documents, next, invisibleToPatient };
 }
 
 /** Is `d` strictly after the cursor in the listing order? (date desc, id desc; or the reverse.) */

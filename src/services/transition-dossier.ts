@@ -5,6 +5,7 @@ import { LIFECYCLE_REFUSALS, transition, type LifecycleAction } from '../domain/
 import type { Decision } from '../domain/policy/decide-access.ts';
 import { appendAudit } from '../store/audit-repo.ts';
 import { applyLifecycleChange, dossierHasContent, findDossier } from '../store/dossier-repo.ts';
+import { endAccessSessions, revokeConsents } from '../store/record-facts-repo.ts';
 import { loadAccessContext } from './access-context.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { deniedError } from './denied-error.ts';
@@ -48,7 +49,12 @@ export async function transitionDossier(
         return outcomeOf(new AppError('DOSSIER_TRANSITION_REFUSED', message, [{ field: 'state', code: result.reason, message }]));
       }
       await applyLifecycleChange(tx, dossierId, result.change);
-      await record({ effect: 'allow', reason: result.reason }, { from: dossier.state, to: result.change.state, access: access.reason });
+      // "Closure removes every access at once" (SPEC §1): consents and running sessions end with it, so a
+      // reopened space starts with none (the patient's own settings — blocks, masks — are kept).
+      const ended = result.change.state === 'closed'
+        ? { consentsRevoked: await revokeConsents(tx, dossierId, now), sessionsEnded: await endAccessSessions(tx, dossierId, now) }
+        : {};
+      await record({ effect: 'allow', reason: result.reason }, { from: dossier.state, to: result.change.state, access: access.reason, ...ended });
       return { ok: true, value: dossierView((await findDossier(tx, dossierId))!) };
     });
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -74,8 +75,23 @@ async function openPostgres(url: string, options: DbOptions): Promise<Db> {
   });
   // A broken idle connection must not crash the process; the next query gets a fresh one.
   pool.on('error', () => undefined);
+  // Every parameterised statement is a named (server-side prepared) statement: each connection parses and
+  // plans it once, instead of at every execution — for our short indexed queries, planning cost more than
+  // running them (bench: 0.42 → 0.11 ms of server CPU for the access-facts query). The name is a hash of
+  // the text, so one SQL text is one statement; texts are a bounded set (built from code, never from input).
+  const names = new Map<string, string>();
+  const nameOf = (sql: string) => {
+    let name = names.get(sql);
+    if (name === undefined) {
+      name = `q${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
   const run = async <T>(q: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
-    const res = await q.query(sql, params as unknown[] | undefined);
+    const res = params && params.length > 0
+      ? await q.query({ name: nameOf(sql), text: sql, values: params as unknown[] })
+      : await q.query(sql);
     return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
   };
   return {

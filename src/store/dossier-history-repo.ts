@@ -18,7 +18,8 @@ export type HistoryFilter = {
 /**
  * One page of a dossier's audit entries, newest first, strictly before `beforeSeq` when given, with the
  * hidden ones filtered out in the query itself so that a page is never short because of them. Entries
- * about a document are joined to the document on the same dossier (target_type DocumentReference).
+ * about a document are joined to the document on the same dossier (target_type DocumentReference), by its
+ * primary key: comparing `document_id::text` would read every document of the dossier for every entry.
  */
 export async function listDossierHistory(
   db: Queryable, dossierId: string, filter: HistoryFilter, page: { limit: number; beforeSeq: number | null },
@@ -31,7 +32,9 @@ export async function listDossierHistory(
   }
   const res = await db.query<StoredAuditRow>(
     `SELECT a.* FROM audit_event a
-     LEFT JOIN document d ON a.target_type = 'DocumentReference' AND d.dossier_id = a.dossier_id AND d.document_id::text = lower(a.target_id)
+     LEFT JOIN document d ON a.target_type = 'DocumentReference' AND d.dossier_id = a.dossier_id
+       AND d.document_id = (CASE WHEN a.target_type = 'DocumentReference' AND a.target_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                                 THEN a.target_id::uuid END)
      WHERE a.dossier_id = $1 AND ($2::bigint IS NULL OR a.seq < $2::bigint)
        ${hidden.length ? `AND NOT (${hidden.join(' OR ')})` : ''}
      ORDER BY a.seq DESC

@@ -89,6 +89,12 @@ export async function revokeConsents(tx: Queryable, dossierId: string, now: Date
   return res.rowCount;
 }
 
+/** Ends every emergency, SAMU and secret session still running (closure of the space, SPEC §1). */
+export async function endAccessSessions(tx: Queryable, dossierId: string, now: Date): Promise<number> {
+  const res = await tx.query('UPDATE access_session SET expires_at = $2 WHERE dossier_id = $1 AND expires_at > $2', [dossierId, now]);
+  return res.rowCount;
+}
+
 export async function isOpposed(tx: Queryable, dossierId: string, masterIdentifier: string): Promise<boolean> {
   const res = await tx.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM document_opposition WHERE dossier_id = $1 AND master_identifier = $2) AS found', [dossierId, masterIdentifier]);
   return res.rows[0]!.found;

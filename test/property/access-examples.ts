@@ -1,6 +1,7 @@
 /**
- * Hand-written scenarios played before the random ones on every run: the stories behind the known
- * discrepancies (so they stay counted, and fail under OPENMES_PROPERTY_STRICT=1), and a few classics.
+ * Hand-written scenarios played before the random ones on every run: the stories behind the
+ * discrepancies the property found (K2, K3, K4 fixed),
+ * and a classic.
  * Indices follow access-world.ts: actors are the professionals then the persons (Alice first).
  */
 import type { Scenario } from './access-world.ts';
@@ -15,7 +16,7 @@ const withMinor = (turns18InDays: number): Scenario['world'] => ({
 
 export const EXAMPLES: { name: string; scenario: Scenario }[] = [
   {
-    name: 'K2: a consented nurse breaks the glass, then the patient blocks emergency access',
+    name: 'K2 (fixed): a consented nurse breaks the glass, then the patient blocks emergency access: consent still holds',
     scenario: {
       world: adultOnly(['G15:60', 'G15:10']),
       setup: [{ t: 'inform', pro: 1, dossier: 0 }, { t: 'feed', pro: 1, dossier: 0, type: '11488-4', labels: [] }],
@@ -28,7 +29,7 @@ export const EXAMPLES: { name: string; scenario: Scenario }[] = [
     },
   },
   {
-    name: 'K3: a secret connection opened at 22:00 the day before the minor turns 18',
+    name: 'K3 (fixed): a secret connection opened at 22:00 the day before the minor turns 18 ends with the minority',
     scenario: {
       world: withMinor(1),
       setup: [{ t: 'inform', pro: 0, dossier: 1 }, { t: 'feed', pro: 1, dossier: 1, type: '11488-4', labels: [] }],
@@ -42,7 +43,7 @@ export const EXAMPLES: { name: string; scenario: Scenario }[] = [
     },
   },
   {
-    name: 'K4: consent recorded, the patient closes the space, then reopens it',
+    name: 'K4 (fixed): consent recorded, the patient closes the space, then reopens it: the consent ended with the closure',
     scenario: {
       world: adultOnly(['G15:60', 'G15:10']),
       setup: [{ t: 'inform', pro: 1, dossier: 0 }, { t: 'feed', pro: 1, dossier: 0, type: '11488-4', labels: [] }],

@@ -21,7 +21,6 @@ export type Situation = { emergencyBlocked: boolean; secretAfterMajority: boolea
 /** A disagreement already reported against src/: a denial answered with another status, on a request that changes nothing. */
 export type Known = { id: string; about: string; matches: (kind: Action['t'], v: Verdict, status: number, s: Situation) => boolean };
 /** See KNOWN in the test: closure read as a suspension by the implementation, as a revocation by the oracle. */
-export const K4 = 'K4-consents-survive-closure';
 export type RunContext = { t: TestApp; rules: Rules; stats: Stats; strict: boolean; known: readonly Known[] };
 
 type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
@@ -45,7 +44,6 @@ export class Runner {
   constructor(readonly ctx: RunContext, readonly built: Built) {
     this.world = { dossiers: new Map(built.dossiers.map((d) => [d.id, d])), docs: [], directory: new Map(built.pros.map((p) => [p.pro.rpps, p.pro])) };
     this.oracle = new AccessOracle(ctx.rules, this.world);
-    this.oracle.closureRevokes = ctx.strict;
     this.actors = [
       ...built.pros.map((p) => ({ who: { kind: 'pro' as const, pro: p.pro }, actor: p.actor as Actor, name: p.name })),
       ...built.persons.map((p) => ({ who: { kind: 'person' as const, dossierId: p.dossierId }, actor: p.actor, name: p.name })),
@@ -138,18 +136,9 @@ export class Runner {
     if (problems.length) this.fail(problems);
   }
 
-  /**
-   * The oracle's verdict. Closure is read as revoking consents and sessions (oracle.closureRevokes);
-   * the implementation reads it as a suspension (K4): unless strict, the run follows the
-   * implementation's reading exactly and counts the verdicts the two readings disagree on.
-   */
+  /** The oracle's verdict (closure revokes the consents and sessions given before it: SPEC §1, K4). */
   decide(verdict: () => Verdict): Verdict {
-    this.oracle.closureRevokes = true;
-    const strict = verdict();
-    this.oracle.closureRevokes = this.ctx.strict;
-    const lenient = verdict();
-    if (strict.ok !== lenient.ok || (!strict.ok && !lenient.ok && strict.status !== lenient.status)) this.ctx.stats.known.set(K4, (this.ctx.stats.known.get(K4) ?? 0) + 1);
-    return lenient;
+    return verdict();
   }
 
   situation(w: Who): Situation {

@@ -2,6 +2,7 @@ import type { Migration } from '../migrator.ts';
 import { m0001 } from './0001_foundation.ts';
 import { m0002 } from './0002_sign_in.ts';
 import { m0003 } from './0003_shared_record.ts';
+import { m0004 } from './0004_outbox_pending_by_kind.ts';
 
 /** All migrations, in order. Append only. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004];
