@@ -186,6 +186,16 @@ describe(`shared record over FHIR (${ENGINE})`, () => {
     expect(second.total).toBe(first.total);
     const ids = [...first.entry, ...second.entry].map((e: { resource: { id: string } }) => e.resource.id);
     expect(new Set(ids).size).toBe(ids.length);
+    // The first page has no "previous"; the second page's "previous" leads back to exactly the first page.
+    const rel = (b: { link: { relation: string; url: string }[] }, r: string) => b.link.find((l) => l.relation === r);
+    expect(rel(first, 'previous')).toBeUndefined();
+    const previous = rel(second, 'previous');
+    expect(previous).toBeDefined();
+    const back = (await fhir(doctor, 'GET', `/DocumentReference${new URL(previous!.url).search}`)).json();
+    expect(back.total).toBe(first.total);
+    expect(back.entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual(first.entry.map((e: { resource: { id: string } }) => e.resource.id));
+    expect(rel(back, 'previous')).toBeUndefined();
+    expect(rel(back, 'next')!.url).toBe(next.url);
   });
 
   it('rejects unsupported search parameters instead of ignoring them', async () => {

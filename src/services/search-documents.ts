@@ -14,13 +14,17 @@ export type { StoredDocument };
 export type DocumentQuery = Omit<DocumentFilter, 'statuses'> & {
   statuses?: readonly DocumentStatus[];
   count: number;
-  /** Keyset cursor: continue after this (date, id), newest first. */
+  /** Keyset cursor: the page right after this (date, id) in the listing order ("next" link). */
   after?: { date: string; documentId: string } | null;
+  /** Keyset cursor: the page right before this (date, id) in the listing order ("previous" link). */
+  before?: { date: string; documentId: string } | null;
   /** Ascending date order instead of the default newest first. */
   ascending?: boolean;
 };
 
-export type DocumentPage = { total: number; documents: StoredDocument[]; next: { date: string; documentId: string } | null; invisibleToPatient: Set<string> };
+type Position = { date: string; documentId: string };
+/** `next` is the last document shown, `prev` the first one, when there is more on that side. */
+export type DocumentPage = { total: number; documents: StoredDocument[]; next: Position | null; prev: Position | null; invisibleToPatient: Set<string> };
 
 /**
  * ITI-67 Find Document References on one dossier. Every matching document is decided before anything
@@ -42,17 +46,36 @@ export async function searchDocuments(deps: ServiceDeps, ctx: RequestContext, do
   const all = await listDocuments(db, dossierId, { ...q, statuses: q.statuses ?? ['current'] });
   const visible = all.filter((d) => access.decide('document.read', { document: documentFacts(d) }).effect === 'allow');
   if (q.ascending) visible.reverse();
-  const start = q.after ? visible.findIndex((d) => isAfter(d, q.after!, q.ascending ?? false)) : 0;
-  const from = start < 0 ? visible.length : start;
-  const documents = visible.slice(from, from + q.count);
+  const { from, to } = pageBounds(visible, q);
+  const documents = visible.slice(from, to);
+  const first = documents[0];
   const last = documents[documents.length - 1];
-  const next = from + q.count < visible.length && last ? { date: last.date, documentId: last.documentId } : null;
+  const next = to < visible.length && last ? { date: last.date, documentId: last.documentId } : null;
+  const prev = from > 0 && first ? { date: first.date, documentId: first.documentId } : null;
   await appendAudit(db, auditEntryFor(ctx, dossierId, 'document.search', gate, { type: 'DocumentReference', id: null }, now,
     { returned: documents.length, total: visible.length }, gate.mode ?? 'normal'), firstAccessNote(ctx.actor));
   const invisibleToPatient = new Set(
     ctx.actor.kind === 'professional' ? documents.filter((d) => d.labels.includes('INVISIBLE_PATIENT')).map((d) => d.documentId) : [],
   );
-  return { total: visible.length, documents, next, invisibleToPatient };
+  return { total: visible.length, documents, next, prev, invisibleToPatient };
+}
+
+/** The slice of the (visible, ordered) listing a page shows: after a cursor, before one, or the first page. */
+function pageBounds(visible: readonly StoredDocument[], q: DocumentQuery): { from: number; to: number } {
+  const ascending = q.ascending ?? false;
+  if (q.before) {
+    // Everything strictly before the cursor, then its last `count`.
+    const at = visible.findIndex((d) => !isBefore(d, q.before!, ascending));
+    const to = at < 0 ? visible.length : at;
+    return { from: Math.max(0, to - q.count), to };
+  }
+  const start = q.after ? visible.findIndex((d) => isAfter(d, q.after!, ascending)) : 0;
+  const from = start < 0 ? visible.length : start;
+  return { from, to: Math.min(visible.length, from + q.count) };
+}
+
+function isBefore(d: StoredDocument, c: Position, ascending: boolean): boolean {
+  return !isAfter(d, c, ascending) && !(d.date === c.date && d.documentId === c.documentId);
 }
 
 /** Is `d` strictly after the cursor in the listing order? (date desc, id desc; or the reverse.) */

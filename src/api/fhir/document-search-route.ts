@@ -38,6 +38,7 @@ export function documentSearchRoute(deps: AppDeps): FastifyPluginAsync {
         selfParams: documentSearchToParams(search),
         cursor: typeof raw === 'string' ? raw : null,
         nextCursor: page.next ? encodeCursor({ date: page.next.date, id: page.next.documentId, direction: 'next', sort: search.sort }) : null,
+        prevCursor: page.prev ? encodeCursor({ date: page.prev.date, id: page.prev.documentId, direction: 'prev', sort: search.sort }) : null,
       }));
     });
   };
@@ -48,7 +49,7 @@ function toQuery(s: DocumentSearch): DocumentQuery {
   const issues: ValidationIssue[] = [];
   if (!s.patient) issues.push({ field: 'patient', code: 'FHIR_SEARCH_PATIENT_REQUIRED', message: 'La recherche de documents exige un patient (patient=Patient/<id> ou patient.identifier=<INS>).' });
   if (s.author?.kind === 'reference') issues.push({ field: 'author', code: 'FHIR_SEARCH_PARAM_UNSUPPORTED', message: 'Recherche par auteur : utilisez author.identifier=https://rpps.esante.gouv.fr|<RPPS>.' });
-  if (s.cursor?.direction === 'prev' || (s.cursor && s.cursor.sort !== s.sort)) issues.push({ field: '_page', code: 'FHIR_SEARCH_CURSOR', message: 'Curseur de pagination invalide pour cette recherche.' });
+  if (s.cursor && s.cursor.sort !== s.sort) issues.push({ field: '_page', code: 'FHIR_SEARCH_CURSOR', message: 'Curseur de pagination invalide pour cette recherche.' });
   if (issues.length) throw new AppError('VALIDATION_FAILED', undefined, issues);
   const date = boundsToRange(s.date);
   const period = boundsToRange(s.period);
@@ -57,7 +58,8 @@ function toQuery(s: DocumentSearch): DocumentQuery {
     statuses: s.status,
     count: s.count,
     ascending: s.sort === 'date',
-    after: s.cursor ? { date: s.cursor.date, documentId: s.cursor.id } : null,
+    after: s.cursor?.direction === 'next' ? { date: s.cursor.date, documentId: s.cursor.id } : null,
+    before: s.cursor?.direction === 'prev' ? { date: s.cursor.date, documentId: s.cursor.id } : null,
   };
   const typeCodes = codes(s.type); if (typeCodes) q.typeCodes = typeCodes;
   const classCodes = codes(s.category); if (classCodes) q.classCodes = classCodes;
