@@ -4,6 +4,7 @@ import { decideAccess, type AccessRequest, type Decision, type DocumentFacts, ty
 import type { Queryable } from '../store/db.ts';
 import { loadDossierFacts } from '../store/access-facts-repo.ts';
 import type { DossierRow } from '../store/dossier-repo.ts';
+import type { StoredDocument } from '../store/document-repo.ts';
 import type { StoredSettings } from '../store/record-facts-repo.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
@@ -11,6 +12,8 @@ import type { ServiceDeps } from './service-deps.ts';
 export type AccessContext = {
   dossier: DossierRow | null;
   settings: StoredSettings;
+  /** With `options.documentId`: that document (null when the dossier has none with this id). */
+  document?: StoredDocument | null;
   base: Omit<AccessRequest, 'action'>;
   /** Decides an action on this dossier (optionally on one document, deposit or label change). */
   decide: (action: PolicyAction, extra?: Pick<AccessRequest, 'document' | 'deposit' | 'labelChange'>) => Decision;
@@ -28,10 +31,13 @@ export function ruleData(deps: ServiceDeps, now: Date): RuleData {
 }
 
 export async function loadAccessContext(
-  tx: Queryable, deps: ServiceDeps, actor: Actor, dossierId: string, now: Date, options: { lockDossier?: boolean } = {},
+  tx: Queryable, deps: ServiceDeps, actor: Actor, dossierId: string, now: Date, options: { lockDossier?: boolean; documentId?: string } = {},
 ): Promise<AccessContext> {
   const pro = actor.kind === 'professional' ? actor : null;
-  const facts = await loadDossierFacts(tx, dossierId, { lock: options.lockDossier ?? false, rpps: pro?.rpps ?? null, finess: pro?.structure?.finess ?? null, now });
+  const facts = await loadDossierFacts(tx, dossierId, {
+    lock: options.lockDossier ?? false, rpps: pro?.rpps ?? null, finess: pro?.structure?.finess ?? null, now,
+    ...(options.documentId !== undefined ? { documentId: options.documentId } : {}),
+  });
   const { dossier, relationships, settings } = facts;
   const professional: ProfessionalFacts | undefined = dossier && facts.professional
     ? { blocked: facts.professional.blocked, consent: facts.professional.consent, patientInformed: settings.patientInformedAt !== null, mode: facts.professional.mode ?? 'normal' }
@@ -47,7 +53,10 @@ export async function loadAccessContext(
     informAfterDays: deps.reference.regulatory.at(now).invisiblePatientInformAfterDays,
     ...(professional ? { professional } : {}),
   };
-  return { dossier, settings, base, decide: (action, extra = {}) => decideAccess({ ...base, ...extra, action }) };
+  return {
+    dossier, settings, base, decide: (action, extra = {}) => decideAccess({ ...base, ...extra, action }),
+    ...(facts.document !== undefined ? { document: facts.document } : {}),
+  };
 }
 
 /** The facts of a stored document that the rules read. */

@@ -14,6 +14,21 @@ const META_COLUMNS = `dossier_id, document_id, master_identifier, status, replac
   doc_date, period_start, period_end, facility_type, practice_setting, author_specialty, format_code, content_type, size, sha256,
   level, labels, invisible_patient_since, deposited_in_secret, created_at, updated_at, deleted_at, version`;
 
+const META_NAMES = META_COLUMNS.split(',').map((c) => c.trim());
+
+/** The document columns prefixed (`doc_…`), for a query that selects a document beside other rows. */
+export function prefixedDocumentColumns(table: string, prefix: string): string {
+  return META_NAMES.map((c) => `${table}.${c} AS ${prefix}${c}`).join(', ');
+}
+
+/** The document of a row selected with `prefixedDocumentColumns`, or null when the join found none. */
+export function documentFromPrefixed(row: Record<string, unknown>, prefix: string): StoredDocument | null {
+  if (row[`${prefix}document_id`] === null || row[`${prefix}document_id`] === undefined) return null;
+  const plain: Record<string, unknown> = {};
+  for (const c of META_NAMES) plain[c] = row[`${prefix}${c}`];
+  return toMeta(plain as DocumentRow);
+}
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function toMeta(r: DocumentRow): DocumentMeta & { version: number; updatedAt: string } {
