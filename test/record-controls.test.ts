@@ -146,7 +146,7 @@ describe(`Record controls (${ENGINE})`, () => {
         () => call('PUT', `/api/dossiers/${lea}/settings`, marieActor(), { blockSamu: true }));
       expect(res.statusCode).toBe(200);
       expect(await outbox(lea)).toEqual([
-        { type: 'settings.changed_by_other', recipient: 'holder', by: 'Marie Martin', role: 'legal_representative', changed: ['blockSamu'] },
+        { type: 'settings.changed_by_other', recipient: 'holder', by: 'Marie Martin', byDossierId: marie, role: 'legal_representative', changed: ['blockSamu'] },
       ]);
       await call('PUT', `/api/dossiers/${lea}/settings`, marieActor(), { blockSamu: false });
     });

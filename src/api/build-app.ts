@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { Config } from '../config.ts';
 import { AppError } from '../domain/errors.ts';
 import type { TokenKeys } from '../services/access-token.ts';
+import { createNotificationHub, type NotificationHub } from '../services/notification-hub.ts';
 import type { ServiceDeps } from '../services/service-deps.ts';
 import { sendError } from './error-handler.ts';
 import { registerDocs } from './docs.ts';
@@ -11,7 +12,9 @@ import { fhirRoutes } from './fhir/fhir-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { devRoutes } from './routes/dev-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { notificationRoutes } from './routes/notification-routes.ts';
 import { recordRoutes } from './routes/record-routes.ts';
+import { valueSetRoutes } from './routes/value-set-routes.ts';
 import { webRoutes } from './routes/web-routes.ts';
 
 export type AppDeps = ServiceDeps & {
@@ -24,6 +27,8 @@ export type AppDeps = ServiceDeps & {
   logger?: boolean;
   /** Where JSON logs go (stdout by default); tests capture them. */
   logStream?: NodeJS.WritableStream;
+  /** Shared with the outbox dispatcher, which announces new notifications to the live streams. */
+  notificationHub?: NotificationHub;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9\-_.]{8,64}$/;
@@ -72,6 +77,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes(deps));
   await app.register(apiRoutes(deps), { prefix: '/api' });
   await app.register(recordRoutes(deps), { prefix: '/api' });
+  await app.register(notificationRoutes({ ...deps, notificationHub: deps.notificationHub ?? createNotificationHub() }), { prefix: '/api' });
+  await app.register(valueSetRoutes(deps), { prefix: '/api' });
   await app.register(fhirRoutes(deps), { prefix: '/fhir/R4' });
   await app.register(devRoutes(deps), { prefix: '/dev' });
   for (const plugin of deps.plugins ?? []) await app.register(plugin);

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from '../api/build-app.ts';
 import { createOutboxDispatcher } from '../jobs/outbox-dispatcher.job.ts';
 import { createRevisibilityJob } from '../jobs/revisibility.job.ts';
+import { createNotificationHub } from '../services/notification-hub.ts';
 import type { DemoSignIns } from '../services/seed-demo-accounts.ts';
 import { seedDemo } from '../services/seed-demo.ts';
 import type { Command } from './command.ts';
@@ -21,8 +22,10 @@ export const startCommand: Command = async ({ config, options }) => {
   if (options.demo) demo = await seedDemo(platform, { dataDir: config.dataDir });
   // Loaded here only, so other commands do not load the authorization server.
   const { oidcPlugin } = await import('../api/oidc/oidc-plugin.ts');
-  const dispatcher = createOutboxDispatcher({ ...platform, onError: (err) => app.log.error({ err: { message: err instanceof Error ? err.message : 'unknown' } }, 'outbox dispatch failed') });
-  const app = await buildApp({ ...platform, webRoot: WEB_ROOT, plugins: [oidcPlugin({ ...platform, wakeOutbox: () => dispatcher.wake() })] });
+  // One node: the dispatcher announces new notifications to this process's live streams.
+  const notificationHub = createNotificationHub();
+  const dispatcher = createOutboxDispatcher({ ...platform, notifications: { services: platform, hub: notificationHub }, onError: (err) => app.log.error({ err: { message: err instanceof Error ? err.message : 'unknown' } }, 'outbox dispatch failed') });
+  const app = await buildApp({ ...platform, notificationHub, webRoot: WEB_ROOT, plugins: [oidcPlugin({ ...platform, wakeOutbox: () => dispatcher.wake() })] });
   const revisibility = createRevisibilityJob({ ...platform, onError: () => app.log.error('re-visibility job failed') });
   const shutdown = async () => {
     await app.close();

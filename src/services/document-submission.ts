@@ -19,7 +19,14 @@ export type DocumentSubmission = {
   formatCode: string | null;
   level: ConfidentialityLevel;
   labels: ConfidentialityLabel[];
-  content: { contentType: string; bytes: Uint8Array; declaredSize: number | null; declaredSha1Base64: string | null };
+  content: {
+    contentType: string; bytes: Uint8Array; declaredSize: number | null; declaredSha1Base64: string | null;
+    /**
+     * Content staged earlier (`POST Binary`, referenced as `attachment.url = Binary/<id>`): `bytes` is
+     * empty until the feed, once allowed, loads it.
+     */
+    staged?: { dossierId: string; binaryId: string };
+  };
   /** Document id (same dossier) this one replaces (relatesTo.code = replaces). */
   replaces: string | null;
 };

@@ -20,6 +20,7 @@ import { outcomeOf, runIdempotent, unwrap, type IdempotencyRequest, type StoredO
 import { noteProfessionalAccess } from './first-access.ts';
 import { enqueueNotification } from './notify.ts';
 import type { RequestContext, ServiceDeps } from './service-deps.ts';
+import { consumeStagedContent, withStagedContent } from './staged-content.ts';
 
 type Planned = { submission: DocumentSubmission; meta: DocumentMeta; access: AccessContext; decision: Decision; replaced: DocumentMeta | null; bytes: Uint8Array; dossierId: string };
 type Step = { kind: 'existing'; result: FeedResult } | { kind: 'new'; plan: Planned };
@@ -47,6 +48,8 @@ async function feedInTransaction(
   const steps: Step[] = [];
   const issues: ValidationIssue[] = [];
   const denials: { submission: DocumentSubmission; replaced: DocumentMeta | null; dossierId: string; decision: Decision }[] = [];
+  /** Staged content (Binary/<id>) already taken by an earlier document of this feed. */
+  const claimed = new Set<string>();
   for (const [i, submission] of submissions.entries()) {
     const prefix = submissions.length > 1 ? `document[${i}].` : '';
     const dossierId = await resolveDossier(tx, submission);
@@ -87,11 +90,13 @@ async function feedInTransaction(
       continue;
     }
     const codes = checkDocumentCodes(deps, submission);
-    const content = checkDocumentContent(deps, submission);
+    // Content staged with POST Binary is loaded only now, once this caller was allowed to feed.
+    const fed = await withStagedContent(tx, ctx.actor, dossierId, submission, now, claimed);
+    const content = fed.ok ? checkDocumentContent(deps, fed.submission) : { ok: false as const, issues: [fed.issue] };
     issues.push(...[...codes.issues, ...content.issues].map((x) => ({ ...x, field: `${prefix}${x.field}` })));
-    if (codes.issues.length || !content.ok) continue;
+    if (codes.issues.length || !fed.ok || !content.ok) continue;
     const meta = buildMeta(ctx.actor, access, submission, dossierId, codes.classCode, content, now);
-    steps.push({ kind: 'new', plan: { ...draft, meta, decision } });
+    steps.push({ kind: 'new', plan: { ...draft, submission: fed.submission, bytes: fed.submission.content.bytes, meta, decision } });
   }
   if (issues.length) return outcomeOf(new AppError('VALIDATION_FAILED', undefined, issues));
   if (denials.length) {
@@ -106,6 +111,7 @@ async function feedInTransaction(
     if (step.kind === 'existing') { results.push(step.result); continue; }
     const { meta, replaced, decision, bytes } = step.plan;
     await insertContent(tx, meta.dossierId, meta.sha256, bytes);
+    await consumeStagedContent(tx, step.plan.submission);
     if (replaced) await markSuperseded(tx, meta.dossierId, replaced.documentId, now);
     await insertDocument(tx, meta, now);
     await trace(tx, ctx, meta, replaced ? 'document.replace' : 'document.feed', decision, now);

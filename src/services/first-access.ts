@@ -5,9 +5,12 @@ import type { Queryable } from '../store/db.ts';
 import { recordFirstAccess } from '../store/record-facts-repo.ts';
 import { enqueueNotification, NOTIFICATION_KIND } from './notify.ts';
 
-/** The patient's notification of a professional's first access (SPEC §4). */
+/**
+ * The patient's notification of a professional's first access (SPEC §4). The RPPS lets the delivery tell
+ * a first access made in a secret connection, which only the minor hears of (SPEC §3.10).
+ */
 function firstAccessPayload(actor: Extract<Actor, { kind: 'professional' }>): Record<string, unknown> {
-  return { type: 'professional.first_access', professional: actor.displayName, profession: actor.profession };
+  return { type: 'professional.first_access', professional: actor.displayName, profession: actor.profession, rpps: actor.rpps };
 }
 
 /** SPEC §4: the patient is told of each professional's first access to their record. */

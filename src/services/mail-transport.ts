@@ -8,8 +8,8 @@ import type { Mail } from './send-mail.ts';
 export type OutgoingMail = Mail & { deliveryKey: string };
 
 /**
- * Where e-mails go. `send` runs inside the dispatcher's transaction (`tx`), so a transport that writes
- * to the database (the embedded mailbox) commits together with "delivered".
+ * Where e-mails go. `send` gets the database (`tx`) for a transport that writes there (the embedded
+ * mailbox keeps one message per delivery key, so a repeated send changes nothing).
  */
 export type MailTransport = {
   readonly name: string;
@@ -39,7 +39,8 @@ export function messageIdFor(deliveryKey: string, mailFrom: string): string {
 
 /** Real e-mail through the SMTP server of OPENMES_SMTP_URL. */
 export function smtpTransport(smtpUrl: string, mailFrom: string): MailTransport {
-  const transporter = nodemailer.createTransport(smtpUrl);
+  // Bounded waits: one exchange always ends well within the dispatcher's lease (DEFAULT_LEASE_MS).
+  const transporter = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 });
   return {
     name: 'smtp',
     async send(mail) {

@@ -34,10 +34,13 @@ export async function runRevisibility(deps: ServiceDeps, batchSize = 100): Promi
           await appendAudit(tx, auditEntryFor({ actor: JOB, requestId: null }, doc.dossierId, action, decision, { type: 'DocumentReference', id: doc.documentId }, now, { title: doc.title }));
           if (decision.effect === 'deny') continue;
           if (step === 'informed') {
-            await enqueueNotification(tx, doc.dossierId, { type: 'record.updated_see_professional' }, now, now);
+            // The document says who may be told (those who will see it); the notice itself names no document.
+            await enqueueNotification(tx, doc.dossierId, { type: 'record.updated_see_professional', documentId: doc.documentId }, now, now);
             report.informed++;
           } else {
             await updateLabels(tx, doc.dossierId, doc.documentId, doc.labels.filter((l) => l !== 'INVISIBLE_PATIENT'), null, now);
+            // The re-visibility itself (SPEC §3.8); whoever already heard of the document is not told twice.
+            await enqueueNotification(tx, doc.dossierId, { type: 'document.visible', documentId: doc.documentId, title: doc.title }, now, now);
             report.madeVisible++;
           }
         }

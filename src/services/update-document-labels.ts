@@ -49,8 +49,9 @@ export async function updateDocumentLabels(
       if (change.add.length === 0 && change.remove.length === 0) return { ok: true, value: document };
       const invisibleSince = target.includes('INVISIBLE_PATIENT') ? (document.invisibleToPatientSince ? new Date(document.invisibleToPatientSince) : now) : null;
       await updateLabels(tx, dossierId, documentId, target, invisibleSince, now);
-      if (change.remove.includes('INVISIBLE_PATIENT')) {
-        // Made visible earlier by a professional: the patient now hears of the document (SPEC §3.8).
+      if (change.remove.includes('INVISIBLE_PATIENT') || change.remove.includes('INVISIBLE_REPRESENTANTS_LEGAUX')) {
+        // Made visible by a professional (before the delay, or to the representatives): those who can now
+        // see the document and had not heard of it are told (SPEC §3.8, §3.9).
         await enqueueNotification(tx, dossierId, { type: 'document.visible', documentId, title: document.title }, now, now);
       }
       return { ok: true, value: (await findDocument(tx, dossierId, documentId))! };

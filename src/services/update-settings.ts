@@ -59,7 +59,7 @@ export async function updateSettings(
     if (changed.length && role !== 'holder') {
       await enqueueNotification(tx, dossierId, {
         type: 'settings.changed_by_other', recipient: 'holder', by: ctx.actor.kind === 'person' ? ctx.actor.displayName : null,
-        role: role ?? null, changed,
+        byDossierId: ctx.actor.kind === 'person' ? ctx.actor.dossierId : null, role: role ?? null, changed,
       }, now, now);
     }
     return { ok: true, value: await settingsView(tx, deps, dossierId, after) };

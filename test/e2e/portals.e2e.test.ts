@@ -54,9 +54,11 @@ describe('portals in Chromium', () => {
     await expect.poll(() => page.locator('main h1').first().textContent(), { timeout: 15_000 }).toContain(`Bonjour, ${DEMO_PATIENT.givenName} ${DEMO_PATIENT.familyName}`);
     await expectAccessible(page, 'patient-home-signed-in');
 
-    // The navigation of every section is there, each with an empty state saying what is coming.
+    // The navigation reaches the sections; a patient with no document yet is told so and offered to add one.
     await page.getByRole('link', { name: 'Documents' }).first().click();
     await expect.poll(() => page.locator('main h1').first().textContent()).toContain('Documents');
+    await expect.poll(() => page.textContent('main'), { timeout: 15_000 }).toContain('Aucun document dans cet espace santé pour le moment.');
+    expect(await page.getByRole('button', { name: 'Ajouter un document' }).isVisible()).toBe(true);
     await expectAccessible(page, 'patient-documents-empty');
 
     await page.getByRole('button', { name: 'Se déconnecter' }).first().click();

@@ -10,6 +10,7 @@ import { oidcPlugin } from '../../src/api/oidc/oidc-plugin.ts';
 import { openPlatform, type Platform } from '../../src/cli/platform.ts';
 import { parseConfig } from '../../src/config.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/jobs/outbox-dispatcher.job.ts';
+import { createNotificationHub } from '../../src/services/notification-hub.ts';
 import { seedDemoAccounts, type DemoSignIns } from '../../src/services/seed-demo-accounts.ts';
 import { insertDossier, insWithKey } from './fixtures.ts';
 import { createTestDb, type TestDb } from './test-db.ts';
@@ -35,7 +36,8 @@ export const DEMO_PATIENT = { givenName: 'Camille', familyName: 'Durand', email:
  * The real application with its OIDC server, listening on 127.0.0.1 on a port chosen by the system
  * (the socket is opened first so the public URL — hence the issuer — names the real port).
  */
-export async function startSignInServer(options: { env?: (baseUrl: string) => Record<string, string>; webRoot?: string } = {}): Promise<SignInServer> {
+/** `notifications`: the dispatcher also delivers notifications (announced live to the app's streams). */
+export async function startSignInServer(options: { env?: (baseUrl: string) => Record<string, string>; webRoot?: string; notifications?: boolean } = {}): Promise<SignInServer> {
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => { res.statusCode = 503; res.end(); };
   const server = createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -46,10 +48,11 @@ export async function startSignInServer(options: { env?: (baseUrl: string) => Re
   const platform = await openPlatform(config, () => new Date(), db);
   const dossierId = await insertDossier(db, { ins: insWithKey('2850575123456'), state: 'active', birthName: 'DURAND', firstNames: 'Camille' });
   const demo = await seedDemoAccounts(platform, { patients: [{ dossierId, ...DEMO_PATIENT }], dataDir });
-  const dispatcher = createOutboxDispatcher(platform);
+  const notificationHub = createNotificationHub();
+  const dispatcher = createOutboxDispatcher({ ...platform, ...(options.notifications ? { notifications: { services: platform, hub: notificationHub } } : {}) });
   const logs: string[] = [];
   const logStream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
-  const app = await buildApp({ ...platform, logStream, ...(options.webRoot ? { webRoot: options.webRoot } : {}), plugins: [oidcPlugin({ ...platform, wakeOutbox: () => undefined })] });
+  const app = await buildApp({ ...platform, notificationHub, logStream, ...(options.webRoot ? { webRoot: options.webRoot } : {}), plugins: [oidcPlugin({ ...platform, wakeOutbox: () => undefined })] });
   await app.ready();
   handler = (req, res) => app.routing(req, res);
   return {

@@ -90,7 +90,7 @@ export async function createSweepApp(): Promise<SweepApp> {
 /** The tables a denied request must leave untouched (rows and content). */
 export const GUARDED_TABLES = [
   'document', 'document_content', 'consent', 'professional_block', 'dossier_settings', 'access_session', 'outbox',
-  'document_opposition', 'dossier', 'dossier_relationship', 'professional_first_access',
+  'document_opposition', 'dossier', 'dossier_relationship', 'professional_first_access', 'staged_binary',
 ] as const;
 
 /** Row count and content digest of each guarded table. */

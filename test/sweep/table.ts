@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { documentReference } from '../support/documents.ts';
+import { documentReference, pdfBytes } from '../support/documents.ts';
 import type { SweepRequest } from './harness.ts';
 import type { ActorName, World, WorldOptions } from './world.ts';
 
@@ -100,6 +100,12 @@ export const SPECS: Spec[] = [
   // ---- /api: the caller, the directory ----
   { route: 'GET /api/me', variant: 'own profile', scope: 'self', probes: [], allowed: EVERYONE, audited: false, build: () => ({ method: 'GET', url: '/api/me' }) },
   { route: 'GET /api/directory/professionals', variant: 'search', scope: 'self', probes: [], allowed: EVERYONE, audited: false, build: () => ({ method: 'GET', url: '/api/directory/professionals?q=annuaire' }) },
+  // Reference data for the forms: public nomenclatures and delays, the same for every caller.
+  { route: 'GET /api/value-sets/:name', variant: 'document types', scope: 'self', probes: [], allowed: EVERYONE, audited: false, build: () => ({ method: 'GET', url: '/api/value-sets/document-types' }) },
+  { route: 'GET /api/regulatory-parameters', variant: 'delays in force', scope: 'self', probes: [], allowed: EVERYONE, audited: false, build: () => ({ method: 'GET', url: '/api/regulatory-parameters' }) },
+
+  // The caller's own notification centre: people and professionals have one, the operator none (403).
+  ...notificationSpecs(),
 
   // ---- /api: the space's lifecycle (holder and operator only; on an active space only close applies) ----
   ...(['activate', 'oppose', 'reopen', 'close'] as const).map((action): Spec => ({
@@ -149,6 +155,11 @@ export const SPECS: Spec[] = [
     route: 'POST /fhir/R4/DocumentReference', variant: 'relatesTo another patient’s document', scope: 'same', probes: ['absentReference'], allowed: [], audited: false,
     build: (ids) => ({ method: 'POST', url: '/fhir/R4/DocumentReference', contentType: FHIR, body: { ...proDocument(ids), relatesTo: [{ code: 'replaces', target: { reference: `DocumentReference/${ids.ref}` } }] } }),
   },
+  // Staging content before its DocumentReference: decided like a feed of the target (securityContext in the body).
+  {
+    route: 'POST /fhir/R4/Binary', variant: 'stage content for the target', scope: 'dossier', probes: dossierProbes, allowed: [...PROS_RECORDING, 'owner'], audited: true,
+    build: (ids) => ({ method: 'POST', url: '/fhir/R4/Binary', contentType: FHIR, body: { resourceType: 'Binary', contentType: 'application/pdf', securityContext: { reference: `Patient/${ids.dossier}` }, data: pdfBytes('sweep').toString('base64') } }),
+  },
   { route: 'POST /fhir/R4', variant: 'ITI-65 bundle for the target', scope: 'dossier', probes: dossierProbes, allowed: PROS_RECORDING, audited: true, build: (ids) => ({ method: 'POST', url: '/fhir/R4/', contentType: FHIR, body: bundle(ids.dossier, [proDocument(ids, 'Lot 1')]) }) },
   {
     route: 'POST /fhir/R4', variant: 'ITI-65 bundle mixing the target and another patient', scope: 'same', probes: ['absentDossier'], allowed: [], audited: false,
@@ -197,3 +208,20 @@ const KNOWN_GROUPS: KnownGroup[] = [];
 
 export type KnownFinding = { key: string; bug: string };
 export const KNOWN_FINDINGS: KnownFinding[] = KNOWN_GROUPS.flatMap((g) => g.routes.flatMap((r) => g.actors.map((a) => ({ key: `${g.kind} ${r} ${a}`, bug: g.bug }))));
+
+/** The notification centre (/api/notifications…): about the caller only, nothing of the target dossier. */
+function notificationSpecs(): Spec[] {
+  const HAVE_A_CENTRE = EVERYONE.filter((a) => a !== 'operator');
+  const self = (route: string, variant: string, build: Spec['build'], allowedStatuses?: number[]): Spec =>
+    ({ route, variant, scope: 'self', probes: [], allowed: HAVE_A_CENTRE, audited: false, build, ...(allowedStatuses ? { allowedStatuses } : {}) });
+  return [
+    self('GET /api/notifications', 'my list', () => ({ method: 'GET', url: '/api/notifications?limit=5' })),
+    // An id that names nothing: not found for everyone who has a centre.
+    self('POST /api/notifications/:id/read', 'unknown id', () => ({ method: 'POST', url: `/api/notifications/${randomUUID()}/read` }), [404]),
+    self('POST /api/notifications/read-all', 'mine', () => ({ method: 'POST', url: '/api/notifications/read-all' })),
+    self('GET /api/notification-preferences', 'mine', () => ({ method: 'GET', url: '/api/notification-preferences' })),
+    self('PUT /api/notification-preferences', 'mine', () => ({ method: 'PUT', url: '/api/notification-preferences', body: { kinds: [{ kind: 'document.added', email: true }] } })),
+    // Injected requests do not read event streams: refused before any stream opens (tested over HTTP in notifications.test.ts).
+    self('GET /api/notifications/stream', 'without Accept', () => ({ method: 'GET', url: '/api/notifications/stream' }), [400]),
+  ];
+}

@@ -30,10 +30,14 @@ const onDoc = (action: AuditAction, pp: string, inf: string, interaction: string
 
 const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   'document.read': onDoc('R', 'consulté', 'consulter', 'read'),
+  'document.content.read': { action: 'R', interaction: 'read', done: (d) => `consulté le contenu ${ofDoc(d)}`, attempt: (d) => `consulter le contenu ${ofDoc(d)}` },
   'document.search': fixed('E', 'consulté la liste de vos documents', 'consulter la liste de vos documents', 'search-type'),
   'document.feed': onDoc('C', 'ajouté', 'ajouter', 'create'),
+  'document.content.stage': fixed('C', 'transmis le contenu d’un document à ajouter', 'transmettre le contenu d’un document', 'create'),
   'document.replace': onDoc('U', 'remplacé', 'remplacer', 'update'),
   'document.delete': onDoc('D', 'supprimé', 'supprimer', 'delete'),
+  'document.visibility.inform': { action: 'E', done: (d) => `signalé que ${doc(d)} ajouté à votre dossier est à voir avec un professionnel`, attempt: () => 'signaler un document à voir avec un professionnel' },
+  'document.visibility.expire': { action: 'U', done: (d) => `rendu visible ${doc(d)} à l’issue du délai prévu`, attempt: (d) => `rendre visible ${doc(d)}` },
   'document.labels.update': { action: 'U', interaction: 'patch', done: labelsDone, attempt: (d) => `modifier la confidentialité ${ofDoc(d)}` },
   'dossier.identity.read': fixed('R', 'consulté votre identité', 'consulter votre identité', 'read'),
   'dossier.identity.search': fixed('E', 'recherché votre espace santé', 'rechercher votre espace santé', 'search-type'),
@@ -57,7 +61,8 @@ const ACTIONS: Readonly<Record<string, ActionSpec>> = {
 const GENERIC: ActionSpec = fixed('E', 'effectué une action sur votre espace santé', 'effectuer une action sur votre espace santé');
 
 function labelsDone(d: Details): string {
-  const has = (k: string, label: string) => Array.isArray(d[k]) && (d[k] as unknown[]).includes(label);
+  // The service records `added` / `removed`; `add` / `remove` are read too (older entries, tests).
+  const has = (k: 'add' | 'remove', label: string) => [d[k], d[k === 'add' ? 'added' : 'removed']].some((v) => Array.isArray(v) && v.includes(label));
   if (has('add', 'MASQUE_PS')) return `masqué ${doc(d)}`;
   if (has('remove', 'MASQUE_PS')) return `rendu ${doc(d)} visible aux professionnels`;
   if (has('remove', 'INVISIBLE_PATIENT')) return `rendu ${doc(d)} visible au patient`;

@@ -34,7 +34,7 @@ export function capabilityStatement(baseUrl: string, now: Date): Record<string, 
         {
           type: 'DocumentReference',
           profile: 'https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-comprehensive-document-reference',
-          documentation: "Documents du DMP (IHE MHD, profil PDSm). Création : contenu en attachment.data ; création conditionnelle sur masterIdentifier et en-tête Idempotency-Key. Remplacement : relatesTo.code = replaces (auteur seulement). Confidentialité : PATCH (patch JSON sur /securityLabel : replace, ou add sur /securityLabel/-) ou PUT ; rendre un document visible aux représentants légaux est irréversible et exige l'en-tête OpenMES-Confirm-Irreversible: true. Suppression logique : DELETE (auteur, ou le patient pour ses propres dépôts). Un document que l'appelant ne peut pas voir répond exactement comme un document inexistant, et n'est jamais compté.",
+          documentation: "Documents du DMP (IHE MHD, profil PDSm). Création : contenu en attachment.data, ou déposé d'abord par POST Binary puis désigné par attachment.url = Binary/<id> (même appelant, dans les 24 h, utilisable une seule fois, même type MIME) ; création conditionnelle sur masterIdentifier et en-tête Idempotency-Key. Remplacement : relatesTo.code = replaces (auteur seulement). Confidentialité : PATCH (patch JSON sur /securityLabel : replace, ou add sur /securityLabel/-) ou PUT ; rendre un document visible aux représentants légaux est irréversible et exige l'en-tête OpenMES-Confirm-Irreversible: true. Suppression logique : DELETE (auteur, ou le patient pour ses propres dépôts). Un document que l'appelant ne peut pas voir répond exactement comme un document inexistant, et n'est jamais compté.",
           interaction: [{ code: 'create' }, { code: 'read' }, { code: 'search-type' }, { code: 'patch' }, { code: 'update' }, { code: 'delete' }],
           conditionalCreate: true,
           searchParam: [
@@ -47,7 +47,11 @@ export function capabilityStatement(baseUrl: string, now: Date): Record<string, 
             { name: '_sort', type: 'string', documentation: '-date (défaut) ou date' },
           ],
         },
-        { type: 'Binary', interaction: [{ code: 'read' }], documentation: 'Contenu d’un document (ITI-68), décidé et tracé comme sa lecture.' },
+        {
+          type: 'Binary',
+          interaction: [{ code: 'read' }, { code: 'create' }],
+          documentation: "Lecture : contenu d'un document (ITI-68), décidé et tracé comme sa lecture. Création : dépôt du contenu d'un document à venir (securityContext = Patient/<id>, contentType, data en base64), décidé comme l'alimentation du dossier, vérifié sur ses octets et tracé ; en-tête Idempotency-Key accepté. Le Binary ainsi déposé n'est pas un document : il n'est pas lisible (GET répond « introuvable »), sert une seule fois à son déposant dans un DocumentReference (attachment.url = Binary/<id>) et expire après 24 h.",
+        },
         {
           type: 'AuditEvent',
           interaction: [{ code: 'search-type' }],

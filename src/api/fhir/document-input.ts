@@ -2,6 +2,7 @@ import { decodeBase64Strict } from '../../domain/content/index.ts';
 import { validateIns } from '../../domain/identity/ins.ts';
 import type { ValidationIssue } from '../../domain/validation-issue.ts';
 import type { DocumentSubmission } from '../../services/document-submission.ts';
+import { STAGED_BINARY_ISSUES } from '../../services/staged-content.ts';
 import type { NewDocumentInput } from './document-reference-mapper.ts';
 import { INS_SYSTEM_URIS } from './ins-systems.ts';
 import { isUuid, parseDocumentFhirId } from './fhir-ids.ts';
@@ -20,12 +21,17 @@ export function toSubmission(input: NewDocumentInput, maxBytes: number, path = '
     else subject = { kind: 'ins', ins: ins.value };
   }
   let bytes: Uint8Array | null = null;
+  let staged: { dossierId: string; binaryId: string } | null = null;
   if (input.content.kind === 'inline') {
     const decoded = decodeBase64Strict(input.content.base64, maxBytes);
     if (decoded.ok) bytes = decoded.value;
     else issues.push(...decoded.issues.map((i) => ({ ...i, field: `${path}.content[0].attachment.data` })));
   } else {
-    issues.push({ field: `${path}.content[0].attachment.url`, code: 'FHIR_ATTACHMENT_URL_UNSUPPORTED', message: "Le contenu doit être fourni dans attachment.data, ou dans une ressource Binary de la même transaction (ITI-65)." });
+    // `Binary/<id>` of content staged with POST Binary (the id carries the dossier): the feed loads it
+    // once allowed. (A Binary entry of an ITI-65 transaction was resolved into inline content before.)
+    const ids = parseDocumentFhirId(input.content.reference.slice('Binary/'.length));
+    if (ids) staged = { dossierId: ids.dossierId, binaryId: ids.documentId };
+    else issues.push({ field: `${path}.content[0].attachment.url`, code: STAGED_BINARY_ISSUES.NOT_FOUND.code, message: STAGED_BINARY_ISSUES.NOT_FOUND.message });
   }
   let replaces: string | null = null;
   if (input.relatesToReplaces) {
@@ -33,7 +39,7 @@ export function toSubmission(input: NewDocumentInput, maxBytes: number, path = '
     if (target) replaces = target.documentId;
     else issues.push({ field: `${path}.relatesTo[0].target`, code: 'DOCUMENT_REPLACED_NOT_FOUND', message: 'Le document à remplacer est introuvable ou a déjà été remplacé.' });
   }
-  if (issues.length || !subject || !bytes) return { ok: false, issues };
+  if (issues.length || !subject || (!bytes && !staged)) return { ok: false, issues };
   return {
     ok: true,
     submission: {
@@ -41,7 +47,10 @@ export function toSubmission(input: NewDocumentInput, maxBytes: number, path = '
       description: input.description, date: input.date, periodStart: input.periodStart, periodEnd: input.periodEnd,
       facilityType: input.facilityType, practiceSetting: input.practiceSetting, authorSpecialty: null, formatCode: input.formatCode,
       level: input.level, labels: input.labels, replaces,
-      content: { contentType: input.contentType, bytes, declaredSize: input.declaredSize ?? null, declaredSha1Base64: input.declaredHashSha1Base64 ?? null },
+      content: {
+        contentType: input.contentType, bytes: bytes ?? new Uint8Array(0), declaredSize: input.declaredSize ?? null,
+        declaredSha1Base64: input.declaredHashSha1Base64 ?? null, ...(staged ? { staged } : {}),
+      },
     },
   };
 }

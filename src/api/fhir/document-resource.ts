@@ -1,3 +1,4 @@
+import { OPENMES_EXTENSIONS } from './fhir-primitives.ts';
 import type { StoredDocument } from '../../services/search-documents.ts';
 import type { AppDeps } from '../build-app.ts';
 import { toFhirDocumentReference } from './document-reference-mapper.ts';
@@ -10,6 +11,7 @@ export function documentResource(deps: AppDeps, d: StoredDocument, warning: bool
     { ...d, documentId: fhirId, replaces: d.replaces ? documentFhirId(d.dossierId, d.replaces) : null },
     { baseUrl: `${deps.config.publicUrl}/fhir/R4`, patientId: d.dossierId, includeWarning: warning },
   );
-  return { ...resource, meta: { ...(resource.meta as object), versionId: String(d.version), lastUpdated: d.updatedAt } };
+  const extension = [...((resource.extension as unknown[] | undefined) ?? []), { url: OPENMES_EXTENSIONS.DEPOSIT_DATE, valueInstant: d.createdAt }];
+  return { ...resource, meta: { ...(resource.meta as object), versionId: String(d.version), lastUpdated: d.updatedAt }, extension };
 }
 

@@ -6,6 +6,7 @@ import { readDocument } from '../../services/read-document.ts';
 import { requireActor } from '../authenticate.ts';
 import type { AppDeps } from '../build-app.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
+import { binaryRoutes } from './binary-routes.ts';
 import { toSubmission } from './document-input.ts';
 import { parseDocumentReference } from './document-reference-mapper.ts';
 import { documentSearchRoute } from './document-search-route.ts';
@@ -16,7 +17,7 @@ import { buildTransactionResponse, parseProvideBundle } from './provide-bundle.t
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
-/** IHE MHD on the PDSm profile: ITI-65 (transaction), create, read (ITI-67), search, Binary (ITI-68), delete. */
+/** IHE MHD on the PDSm profile: ITI-65 (transaction), create, read (ITI-67), search, Binary (ITI-68, and staging), delete. */
 export function documentRoutes(deps: AppDeps): FastifyPluginAsync {
   // A 20 MiB document is ~27 MiB of base64 JSON.
   const bodyLimit = Math.ceil(deps.settings.maxDocumentBytes * 1.4) + 256 * 1024;
@@ -69,6 +70,7 @@ export function documentRoutes(deps: AppDeps): FastifyPluginAsync {
       return reply.status(204).send();
     });
 
+    await app.register(binaryRoutes(deps));
     await app.register(documentSearchRoute(deps));
     await app.register(labelPatchRoutes(deps));
   };

@@ -36,6 +36,8 @@ export const OPENMES_EXTENSIONS = {
   SHA256: `${OPENMES_CANONICAL}/StructureDefinition/attachment-sha256`,
   PATIENT_INVISIBLE_WARNING: `${OPENMES_CANONICAL}/StructureDefinition/patient-invisible-warning`,
   AUDIT_CHAIN: `${OPENMES_CANONICAL}/StructureDefinition/audit-chain`,
+  /** When the document was added to the space (DocumentReference.date is when its author created it). */
+  DEPOSIT_DATE: `${OPENMES_CANONICAL}/StructureDefinition/deposit-date`,
 } as const;
 
 const SYSTEM_ALIASES: Readonly<Record<string, string>> = {

@@ -14,6 +14,7 @@ import { startSecretConnection } from '../../services/start-secret-connection.ts
 import { updateSettings, type SettingsChange } from '../../services/update-settings.ts';
 import { requireActor } from '../authenticate.ts';
 import type { AppDeps } from '../build-app.ts';
+import type { StoredAuditRow } from '../../store/audit-repo.ts';
 import { describeForPatient } from '../fhir/audit-event-mapper.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
 
@@ -44,6 +45,21 @@ const dossierParams = { type: 'object', required: ['dossierId'], properties: { d
 function strictBody(properties: Record<string, unknown>, required: string[] = [], extra: Record<string, unknown> = {}) {
   const names = Object.keys(properties);
   return { type: 'object', additionalProperties: false, propertyNames: names.length ? { enum: names } : false, required, properties, ...extra };
+}
+
+const stringList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/**
+ * What the patient portal needs to word an entry itself (SPEC §4): whether the reader did it, which
+ * labels a confidentiality change added or removed, whom a block named. Never more of the details.
+ */
+function portalDetails(row: StoredAuditRow, viewerActorId: string) {
+  const d = row.details ?? {};
+  return {
+    byViewer: row.actor_id === viewerActorId,
+    ...(row.action === 'document.labels.update' ? { labelChange: { added: stringList(d.added ?? d.add), removed: stringList(d.removed ?? d.remove) } } : {}),
+    ...(typeof d.professionalName === 'string' && d.professionalName ? { professionalName: d.professionalName } : {}),
+  };
 }
 
 const rppsProperty = { type: 'string', minLength: 1, maxLength: 32, description: 'Numéro RPPS (11 chiffres)' };
@@ -180,7 +196,10 @@ export function recordRoutes(deps: AppDeps): FastifyPluginAsync {
       const ctx = await context(request);
       const page = await readDossierHistory(deps, ctx, request.params.dossierId, { limit: request.query.limit, before: request.query.before ?? null });
       const options = { professionLabel: (key: string) => deps.reference.professions.get(key)?.display, viewerActorId: actorId(ctx.actor) };
-      return { entries: page.entries.map(({ entry, row }) => ({ ...entry, text: describeForPatient(row, options) })), nextBefore: page.nextBefore };
+      return {
+        entries: page.entries.map(({ entry, row }) => ({ ...entry, ...portalDetails(row, options.viewerActorId), text: describeForPatient(row, options) })),
+        nextBefore: page.nextBefore,
+      };
     });
   };
 }

@@ -19,6 +19,8 @@ export const POLICY_ACTIONS = [
   'document.search',
   'document.read',
   'document.feed',
+  /** Staging a document's content (FHIR Binary) before the DocumentReference that feeds it. */
+  'document.content.stage',
   'document.replace',
   'document.delete',
   'document.labels.update',

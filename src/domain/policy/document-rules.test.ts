@@ -17,9 +17,14 @@ const unknownProfession: Actor = { ...nurse, profession: 'G15:999' };
 const holder: Actor = { kind: 'person', accountId: 'p1', dossierId: DOSSIER, displayName: 'Léa' };
 const parent: Actor = { kind: 'person', accountId: 'p2', dossierId: 'd-parent', displayName: 'Parent' };
 const carer: Actor = { kind: 'person', accountId: 'p3', dossierId: 'd-carer', displayName: 'Aidant' };
+const protector: Actor = { kind: 'person', accountId: 'p4', dossierId: 'd-protector', displayName: 'Tuteur' };
+const operatorActor: Actor = { kind: 'operator', accountId: 'o1', displayName: 'Opérateur' };
+const app: Actor = { kind: 'app', clientId: 'app-1', displayName: 'Application' };
+const job: Actor = { kind: 'system', job: 'revisibility' };
 const relationships: RelationshipFact[] = [
   { kind: 'legal_representative', relatedDossierId: 'd-parent', endedAt: null },
   { kind: 'carer', relatedDossierId: 'd-carer', endedAt: null },
+  { kind: 'protector', relatedDossierId: 'd-protector', endedAt: null },
 ];
 const proAuthor = (a: Actor): DocumentAuthor => a.kind === 'professional'
   ? { kind: 'professional', accountId: a.accountId, rpps: a.rpps, displayName: a.displayName, profession: a.profession, specialty: a.specialty, structure: a.structure }
@@ -127,6 +132,22 @@ const rows: Row[] = [
   { name: 'secret connection refused for an adult', actor: doctor, action: 'secret.start', pro: { mode: 'secret' }, birthDate: '1990-01-01', expect: 'deny:POLICY_SECRET_MINORS_ONLY' },
   { name: 'secret deposit must be hidden from the parents', actor: doctor, action: 'document.feed', pro: { mode: 'secret' }, deposit: deposit(), expect: 'deny:POLICY_SECRET_DEPOSIT_RESTRICTED' },
   { name: 'secret deposit hidden from the parents', actor: doctor, action: 'document.feed', pro: { mode: 'secret' }, deposit: deposit({ labels: ['INVISIBLE_REPRESENTANTS_LEGAUX'] }), expect: 'allow:POLICY_PRO_FEED' },
+  // Staging content (FHIR Binary) before the DocumentReference that feeds it: the feeding gate, without the document's facts
+  { name: 'a professional stages content once the patient is informed', actor: nurse, action: 'document.content.stage', pro: { consent: false }, expect: 'allow:POLICY_PRO_STAGE_CONTENT' },
+  { name: 'staging needs the patient informed', actor: doctor, action: 'document.content.stage', pro: { patientInformed: false }, expect: 'deny:POLICY_PATIENT_NOT_INFORMED' },
+  { name: 'blocked: no staging', actor: doctor, action: 'document.content.stage', pro: { blocked: true }, expect: 'deny:POLICY_BLOCKED_PROFESSIONAL' },
+  { name: 'staging before activation, like feeding', actor: doctor, action: 'document.content.stage', state: 'created', expect: 'allow:POLICY_PRO_STAGE_CONTENT' },
+  { name: 'closed space: no staging', actor: doctor, action: 'document.content.stage', state: 'closed', expect: 'deny:DOSSIER_CLOSED' },
+  { name: 'médico-social roles switched off: no staging', actor: socialWorker, action: 'document.content.stage', expect: 'deny:POLICY_MEDICO_SOCIAL_DISABLED' },
+  { name: 'unknown profession: no staging', actor: unknownProfession, action: 'document.content.stage', expect: 'deny:POLICY_MATRIX_UNKNOWN' },
+  { name: 'the patient stages content', actor: holder, action: 'document.content.stage', expect: 'allow:POLICY_HOLDER' },
+  { name: 'a legal representative stages for the minor', actor: parent, action: 'document.content.stage', expect: 'allow:POLICY_LEGAL_REPRESENTATIVE' },
+  { name: 'a protector stages', actor: protector, action: 'document.content.stage', birthDate: '1950-01-01', expect: 'allow:POLICY_PROTECTOR_REPRESENTATION' },
+  { name: 'a carer stages', actor: carer, action: 'document.content.stage', birthDate: '1950-01-01', expect: 'allow:POLICY_CARER_MANDATE' },
+  { name: 'the patient stages only on an activated space', actor: holder, action: 'document.content.stage', state: 'created', expect: 'deny:DOSSIER_NOT_ACTIVATED' },
+  { name: 'the operator stages nothing', actor: operatorActor, action: 'document.content.stage', expect: 'deny:POLICY_NO_RULE' },
+  { name: 'an app stages nothing', actor: app, action: 'document.content.stage', expect: 'deny:POLICY_NO_RULE' },
+  { name: 'a job stages nothing', actor: job, action: 'document.content.stage', expect: 'deny:POLICY_NO_RULE' },
   // Replacement and deletion (SPEC §2)
   { name: 'only the author replaces', actor: doctor, action: 'document.replace', document: doc(), deposit: deposit(), expect: 'deny:POLICY_NOT_AUTHOR' },
   { name: 'the author replaces', actor: otherDoctor, action: 'document.replace', document: doc(), deposit: deposit(), expect: 'allow:POLICY_AUTHOR' },
@@ -160,6 +181,15 @@ describe('access rules on documents (SPEC §3), one row per rule', () => {
       const [effect, reason] = r.expect.split(':');
       if (effect === 'deny') expect(DENIAL_REASONS).toHaveProperty(reason!);
     }
+  });
+
+  it('staging carries the mode of the professional\'s session (traced as such)', () => {
+    const d = decideAccess({
+      actor: doctor, action: 'document.content.stage', now, relationships, settings: { carersEnabled: true },
+      dossier: { dossierId: DOSSIER, state: 'active', birthDate: '1990-01-01' }, patientSettings: DEFAULT_PATIENT_SETTINGS,
+      professional: { blocked: false, consent: false, patientInformed: true, mode: 'bris_de_glace' }, rules: rules(),
+    });
+    expect(d).toEqual({ effect: 'allow', reason: 'POLICY_PRO_STAGE_CONTENT', mode: 'bris_de_glace' });
   });
 
   it('a professional without the facts the rule needs is denied', () => {

@@ -36,6 +36,9 @@ export function decideForPatientSide(req: AccessRequest, role: PatientSideRole):
       return readable(req, role) ?? ok();
     case 'document.feed':
       return deposit(req, role) ?? ok();
+    case 'document.content.stage':
+      // Every patient-side role may deposit (the type and advance-directive rules apply at the feed).
+      return dossier!.state === 'active' ? ok() : deny('DOSSIER_NOT_ACTIVATED');
     case 'document.delete': {
       const refused = readable(req, role);
       if (refused) return refused;

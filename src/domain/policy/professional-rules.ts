@@ -40,6 +40,10 @@ export function decideForProfessional(req: AccessRequest, actor: Professional): 
       return req.document ? readDocument(req.document, actor, facts) : deny('POLICY_FACTS_MISSING');
     case 'document.feed':
       return feed(req, facts) ?? allow('POLICY_PRO_FEED', { mode: f.mode });
+    case 'document.content.stage':
+      // The feeding gate without the per-document facts (type, labels, opposition): those are decided
+      // when the DocumentReference that uses the content is fed.
+      return facts.f.patientInformed ? allow('POLICY_PRO_STAGE_CONTENT', { mode: facts.f.mode }) : deny('POLICY_PATIENT_NOT_INFORMED');
     case 'document.replace':
     case 'document.delete': {
       const doc = req.document;

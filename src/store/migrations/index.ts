@@ -3,6 +3,8 @@ import { m0001 } from './0001_foundation.ts';
 import { m0002 } from './0002_sign_in.ts';
 import { m0003 } from './0003_shared_record.ts';
 import { m0004 } from './0004_outbox_pending_by_kind.ts';
+import { m0005 } from './0005_notifications.ts';
+import { m0006 } from './0006_staged_binary.ts';
 
 /** All migrations, in order. Append only. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];

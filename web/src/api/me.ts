@@ -1,7 +1,7 @@
 import type { PortalId } from '../router/routes.ts';
 import { apiFetch } from './client.ts';
 
-export type ActorKind = 'patient' | 'professional' | 'operator' | (string & {});
+export type ActorKind = 'person' | 'professional' | 'operator' | (string & {});
 
 /** `GET /api/me` response. */
 export interface Me {
@@ -11,6 +11,10 @@ export interface Me {
   familyName?: string;
   profession?: { code: string; label: string };
   rpps?: string;
+  /** Patient side: the person's own space… */
+  dossierId?: string;
+  /** …and the spaces the rules let them act for today (children, mandates, protection). */
+  actsFor?: { dossierId: string; relationship: string }[];
 }
 
 export async function fetchMe(portal: PortalId): Promise<Me> {
@@ -20,7 +24,7 @@ export async function fetchMe(portal: PortalId): Promise<Me> {
 }
 
 /** Actor kind expected on each portal. */
-export const expectedActorKind: Record<PortalId, ActorKind> = { patient: 'patient', pro: 'professional' };
+export const expectedActorKind: Record<PortalId, ActorKind> = { patient: 'person', pro: 'professional' };
 
 /** "Prénom Nom" when both are known, else the display name. */
 export function fullName(me: Me): string {

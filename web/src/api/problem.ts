@@ -6,6 +6,8 @@ export interface Problem {
   status?: number;
   code?: string;
   type?: string;
+  /** Messages of the validation issues, when the API names them (e.g. « Saisissez au moins 2 caractères. »). */
+  issues?: string[];
 }
 
 export class ApiError extends Error {
@@ -32,6 +34,8 @@ export function parseProblem(status: number, body: unknown): Problem {
   if (detail) problem.detail = detail;
   if (code) problem.code = code;
   if (type) problem.type = type;
+  const issues = Array.isArray(o.issues) ? o.issues.map((i) => str((i as { message?: unknown } | null)?.message)).filter((m): m is string => m !== undefined) : [];
+  if (issues.length) problem.issues = issues;
   return problem;
 }
 

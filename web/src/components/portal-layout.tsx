@@ -5,9 +5,11 @@ import { Footer } from '@codegouvfr/react-dsfr/Footer.js';
 import { SkipLinks } from '@codegouvfr/react-dsfr/SkipLinks.js';
 import { headerFooterDisplayItem } from '@codegouvfr/react-dsfr/Display/index.js';
 import { useAuth } from '../auth/auth-context.tsx';
-import { fullName } from '../api/me.ts';
+import { expectedActorKind, fullName } from '../api/me.ts';
 import { messages as t } from '../i18n/index.ts';
+import { NotificationBell } from './notification-bell.tsx';
 import { portalHome, sections, type Route } from '../router/routes.ts';
+import { SpaceSwitcher } from '../spaces/space-switcher.tsx';
 
 const HEADER_ID = 'fr-header';
 export const MAIN_ID = 'contenu';
@@ -37,6 +39,8 @@ function useQuickAccessItems(): HeaderProps['quickAccessItems'] {
   if (state.status === 'signedIn') {
     const name = fullName(state.me);
     return [
+      // The notification centre with its live unread count, for people (patients, parents, carers).
+      ...(portal === 'patient' && state.me.actorKind === expectedActorKind.patient ? [<NotificationBell key="notifications" />] : []),
       <p
         key="user"
         className={fr.cx('fr-btn', 'fr-icon-account-circle-line', 'fr-mb-0')}
@@ -86,6 +90,7 @@ export function PortalLayout({ route, children }: { route: Route; children: Reac
         quickAccessItems={quickAccessItems}
       />
       <main id={MAIN_ID} tabIndex={-1} className={fr.cx('fr-container', 'fr-pt-6w', 'fr-pb-8w')}>
+        {portal === 'patient' && <SpaceSwitcher />}
         {children}
       </main>
       <Footer

@@ -20,6 +20,13 @@ export function ProblemAlert({ error, onClose }: { error: ApiError; onClose?: ()
       description={
         <>
           {detail}
+          {problem.issues && problem.issues.length > 0 && (
+            <ul className={fr.cx('fr-mb-0')}>
+              {problem.issues.map((issue) => (
+                <li key={issue}>{issue}</li>
+              ))}
+            </ul>
+          )}
           {meta && <span className={fr.cx('fr-hint-text', 'fr-mt-1v')}>{meta}</span>}
         </>
       }

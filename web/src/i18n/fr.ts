@@ -2,6 +2,10 @@
  * French UI strings. Every user-visible text of the web shell lives here so that
  * another language can be added by providing an object of type `Messages`.
  */
+import { notificationSectionTexts } from './fr-notifications.ts';
+import { patientSectionTexts } from './fr-patient.ts';
+import { proSectionTexts } from './fr-pro.ts';
+
 export const fr = {
   lang: 'fr',
   brandTop: ['République', 'Française'],
@@ -141,6 +145,9 @@ export const fr = {
       emptyState:
         'Vos échanges sécurisés avec vos patients apparaîtront ici. Cette rubrique arrive bientôt.',
     },
+    ...proSectionTexts,
+    ...patientSectionTexts,
+    ...notificationSectionTexts,
   },
   footer: {
     description:

@@ -2,15 +2,17 @@ import { fr } from '@codegouvfr/react-dsfr';
 import { Button } from '@codegouvfr/react-dsfr/Button.js';
 import { Tile } from '@codegouvfr/react-dsfr/Tile.js';
 import { useAuth } from '../auth/auth-context.tsx';
-import { fullName } from '../api/me.ts';
+import { expectedActorKind, fullName } from '../api/me.ts';
 import { Page } from '../components/page.tsx';
 import { messages as t } from '../i18n/index.ts';
+import { LatestNotifications } from '../notifications/latest-notifications.tsx';
 import { sections } from '../router/routes.ts';
 
 export function PatientHomePage() {
   const { state, signIn } = useAuth();
   const title = state.status === 'signedIn' ? t.home.greeting(fullName(state.me)) : t.home.welcomeTitle;
-  const tiles = sections.patient.filter((s) => s.inNav && s.id !== 'home');
+  // The activity history is outside the main navigation: a shortcut from home.
+  const tiles = sections.patient.filter((s) => (s.inNav && s.id !== 'home') || s.id === 'history');
 
   return (
     <Page title={title} documentTitle={t.sections.home.title}>
@@ -28,6 +30,7 @@ export function PatientHomePage() {
           </Button>
         </div>
       )}
+      {state.status === 'signedIn' && state.me.actorKind === expectedActorKind.patient && <LatestNotifications />}
       <h2>{t.home.sectionsTitle}</h2>
       <ul className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-raw-list')}>
         {tiles.map((s) => (

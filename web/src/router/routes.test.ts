@@ -28,6 +28,24 @@ describe('route matching', () => {
       'pro:proMessaging',
     ]);
   });
+  it('maps the confidentiality settings and the activity history, outside the main navigation', () => {
+    const confidentiality = matchRoute('/parametres/confidentialite/');
+    const history = matchRoute('/historique');
+    expect(confidentiality).toMatchObject({ kind: 'section', portal: 'patient', section: { id: 'privacySettings', inNav: false } });
+    expect(history).toMatchObject({ kind: 'section', portal: 'patient', section: { id: 'history', inNav: false } });
+    // A document is shown from the list's query string: the route is still the documents section.
+    expect(matchRoute('/documents')).toMatchObject({ kind: 'section', section: { id: 'documents' } });
+    expect(safeReturnPath('/documents?document=abc', 'patient')).toBe('/documents?document=abc');
+    expect(matchRoute('/pro/historique')).toMatchObject({ kind: 'notFound', portal: 'pro' });
+  });
+  it('maps the professional patient record, deposit and document pages (the document id in the query string)', () => {
+    expect(matchRoute('/pro/patient')).toMatchObject({ kind: 'section', portal: 'pro', section: { id: 'proPatient', inNav: true } });
+    expect(matchRoute('/pro/deposer/')).toMatchObject({ kind: 'section', portal: 'pro', section: { id: 'proDeposit', inNav: false } });
+    expect(matchRoute('/pro/document')).toMatchObject({ kind: 'section', portal: 'pro', section: { id: 'proDocument', inNav: false } });
+    expect(safeReturnPath('/pro/document?id=abc', 'pro')).toBe('/pro/document?id=abc');
+    expect(safeReturnPath('/pro/patient', 'patient')).toBe('/');
+    expect(matchRoute('/patient')).toMatchObject({ kind: 'notFound', portal: 'patient' });
+  });
   it('recognises callbacks and unknown paths per portal', () => {
     expect(matchRoute('/auth/callback')).toEqual({ kind: 'callback', portal: 'patient' });
     expect(matchRoute('/pro/auth/callback')).toEqual({ kind: 'callback', portal: 'pro' });

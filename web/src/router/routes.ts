@@ -12,8 +12,14 @@ export type SectionId =
   | 'prevention'
   | 'catalog'
   | 'settings'
+  | 'privacySettings'
+  | 'history'
+  | 'notifications'
   | 'accessibility'
   | 'proSearch'
+  | 'proPatient'
+  | 'proDeposit'
+  | 'proDocument'
   | 'proDocuments'
   | 'proMessaging';
 
@@ -43,10 +49,16 @@ export const sections: Record<PortalId, readonly SectionDef[]> = {
     { id: 'prevention', path: '/prevention', icon: 'fr-icon-shield-line', inNav: true },
     { id: 'catalog', path: '/catalogue', icon: 'fr-icon-window-line', inNav: true },
     { id: 'settings', path: '/parametres', icon: 'fr-icon-settings-5-line', inNav: true },
+    { id: 'privacySettings', path: '/parametres/confidentialite', icon: 'fr-icon-lock-line', inNav: false },
+    { id: 'history', path: '/historique', icon: 'fr-icon-time-line', inNav: false },
+    { id: 'notifications', path: '/notifications', icon: 'fr-icon-notification-3-line', inNav: false },
     { id: 'accessibility', path: '/accessibilite', icon: 'fr-icon-accessibility-line', inNav: false },
   ],
   pro: [
     { id: 'proSearch', path: '/pro', icon: 'fr-icon-search-line', inNav: true },
+    { id: 'proPatient', path: '/pro/patient', icon: 'fr-icon-user-line', inNav: true },
+    { id: 'proDeposit', path: '/pro/deposer', icon: 'fr-icon-upload-line', inNav: false },
+    { id: 'proDocument', path: '/pro/document', icon: 'fr-icon-file-text-line', inNav: false },
     { id: 'proDocuments', path: '/pro/documents', icon: 'fr-icon-file-text-line', inNav: true },
     { id: 'proMessaging', path: '/pro/messagerie', icon: 'fr-icon-mail-line', inNav: true },
     { id: 'accessibility', path: '/pro/accessibilite', icon: 'fr-icon-accessibility-line', inNav: false },

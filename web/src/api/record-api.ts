@@ -1,0 +1,88 @@
+/** The patient's record controls and history (/api/dossiers/:id/…, /api/directory). */
+import type { PortalId } from '../router/routes.ts';
+import { apiFetch } from './client.ts';
+
+export interface ProfessionalRef {
+  rpps: string;
+  name: string;
+}
+
+/** GET /api/dossiers/:id/settings (SPEC §3.2, §3.6, §3.7). */
+export interface Settings {
+  maskAll: boolean;
+  blockSamu: boolean;
+  blockEmergency: boolean;
+  blockMaskedInEmergency: boolean;
+  medecinTraitant: ProfessionalRef | null;
+  blockedProfessionals: (ProfessionalRef & { blockedAt: string })[];
+}
+
+export type SettingsFlag = 'maskAll' | 'blockSamu' | 'blockEmergency' | 'blockMaskedInEmergency';
+export type SettingsChange = Partial<Record<SettingsFlag, boolean>> & { medecinTraitant?: { rpps: string } | null };
+
+export interface DirectoryEntry {
+  rpps: string;
+  name: string;
+  profession: { code: string; label: string };
+  structure: { finess: string; name: string } | null;
+}
+
+/** How an actor appears in the history (ActorView of the API). */
+export interface HistoryActor {
+  kind: string;
+  name: string;
+  rpps?: string;
+  profession?: { code: string; label: string };
+  structure?: { finess: string; name: string };
+  role?: string;
+}
+
+/** One entry of GET /api/dossiers/:id/history. */
+export interface HistoryEntry {
+  seq: number;
+  occurredAt: string;
+  action: string;
+  outcome: string;
+  reason: string;
+  mode: string;
+  actor: HistoryActor;
+  target: { type: string; id: string | null; title?: string };
+  /** The server's own wording (used for actions this portal does not know yet). */
+  text: string;
+  /** The reader did it themself ("Vous …"). */
+  byViewer?: boolean;
+  /** For confidentiality changes on a document: the labels added and removed. */
+  labelChange?: { added: string[]; removed: string[] };
+  /** For a block / unblock: the professional's name. */
+  professionalName?: string;
+}
+
+export interface HistoryPage {
+  entries: HistoryEntry[];
+  nextBefore: number | null;
+}
+
+const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+const base = (dossierId: string) => `/api/dossiers/${encodeURIComponent(dossierId)}`;
+
+export const readSettings = (portal: PortalId, dossierId: string) => apiFetch<Settings>(portal, `${base(dossierId)}/settings`);
+
+export const updateSettings = (portal: PortalId, dossierId: string, change: SettingsChange) =>
+  apiFetch<Settings>(portal, `${base(dossierId)}/settings`, { method: 'PUT', ...json(change) });
+
+export const blockProfessional = (portal: PortalId, dossierId: string, rpps: string) =>
+  apiFetch<unknown>(portal, `${base(dossierId)}/blocked-professionals`, { method: 'POST', ...json({ rpps }) });
+
+export const unblockProfessional = (portal: PortalId, dossierId: string, rpps: string) =>
+  apiFetch<unknown>(portal, `${base(dossierId)}/blocked-professionals/${encodeURIComponent(rpps)}`, { method: 'DELETE' });
+
+export async function searchDirectory(portal: PortalId, q: string): Promise<DirectoryEntry[]> {
+  const res = await apiFetch<{ professionals: DirectoryEntry[] }>(portal, `/api/directory/professionals?q=${encodeURIComponent(q)}`);
+  return res.professionals;
+}
+
+export function readHistory(portal: PortalId, dossierId: string, before: number | null, limit = 50): Promise<HistoryPage> {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (before !== null) query.set('before', String(before));
+  return apiFetch<HistoryPage>(portal, `${base(dossierId)}/history?${query.toString()}`);
+}

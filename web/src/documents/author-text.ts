@@ -1,0 +1,26 @@
+import { frPatient } from '../i18n/fr-patient.ts';
+import type { DocumentView } from './document-view.ts';
+
+const t = frPatient.documents.item;
+
+/** Who added the document: « Dr Claire Lambert — Cabinet des Lilas », « vous », « Assurance Maladie »… */
+export function authorName(d: Pick<DocumentView, 'author'>, readerName: string): string {
+  const a = d.author;
+  switch (a.kind) {
+    case 'professional':
+      return a.structure ? `${a.name} — ${a.structure}` : a.name;
+    case 'patient':
+      return a.name === readerName ? t.you : a.name;
+    case 'insurer':
+      return t.insurerName(a.name);
+    case 'device':
+      return a.name || t.device;
+    case 'unknown':
+      return t.unknownAuthor;
+  }
+}
+
+/** « Ajouté par … » (or « Auteur non renseigné »). */
+export function authorText(d: Pick<DocumentView, 'author'>, readerName: string): string {
+  return d.author.kind === 'unknown' ? t.unknownAuthor : t.addedBy(authorName(d, readerName));
+}
