@@ -1,8 +1,20 @@
+import type { Actor } from '../domain/actor.ts';
 import { verifyDocumentContent } from '../domain/content/index.ts';
 import { validateDocumentCodes } from '../domain/terminology/validate-document-codes.ts';
 import type { ValidationIssue } from '../domain/validation-issue.ts';
 import type { DocumentSubmission } from './document-submission.ts';
 import type { ServiceDeps } from './service-deps.ts';
+
+/**
+ * The submission with the author specialty the caller declared for themself (their PractitionerRole's
+ * practitioner is the caller's RPPS): the stored author is the caller, so a specialty declared for
+ * anyone else says nothing about them and is ignored.
+ */
+export function withCallerSpecialty(s: DocumentSubmission, actor: Actor): DocumentSubmission {
+  if (s.authorSpecialty !== null || actor.kind !== 'professional') return s;
+  const own = s.declaredAuthorSpecialties?.find((d) => d.rpps === actor.rpps);
+  return own ? { ...s, authorSpecialty: own.code } : s;
+}
 
 /** Metadata codes against the CI-SIS value sets in force (J66/J57/J08/J04/J02/J01); the class follows the type. */
 export function checkDocumentCodes(deps: ServiceDeps, s: DocumentSubmission): { classCode: string; issues: ValidationIssue[] } {

@@ -16,6 +16,11 @@ export type DocumentSubmission = {
   facilityType: string | null;
   practiceSetting: string | null;
   authorSpecialty: string | null;
+  /**
+   * XDS authorSpecialty codes (JDV_J01) the producer declared, each for the RPPS of its PractitionerRole:
+   * the feed keeps the one declared for the caller, never one declared for another identity.
+   */
+  declaredAuthorSpecialties?: readonly { rpps: string; code: string }[];
   formatCode: string | null;
   level: ConfidentialityLevel;
   labels: ConfidentialityLabel[];

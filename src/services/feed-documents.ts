@@ -14,7 +14,7 @@ import { isOpposed } from '../store/record-facts-repo.ts';
 import { decideOnDocument, documentFacts, loadAccessContext, type AccessContext } from './access-context.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { deniedError } from './denied-error.ts';
-import { checkDocumentCodes, checkDocumentContent, isAdvanceDirectiveType, isPatientDepositType } from './document-checks.ts';
+import { checkDocumentCodes, checkDocumentContent, isAdvanceDirectiveType, isPatientDepositType, withCallerSpecialty } from './document-checks.ts';
 import type { DocumentSubmission, FeedResult } from './document-submission.ts';
 import { outcomeOf, runIdempotent, unwrap, type IdempotencyRequest, type StoredOutcome } from './idempotency.ts';
 import { noteProfessionalAccess } from './first-access.ts';
@@ -50,7 +50,8 @@ async function feedInTransaction(
   const denials: { submission: DocumentSubmission; replaced: DocumentMeta | null; dossierId: string; decision: Decision }[] = [];
   /** Staged content (Binary/<id>) already taken by an earlier document of this feed. */
   const claimed = new Set<string>();
-  for (const [i, submission] of submissions.entries()) {
+  for (const [i, declared] of submissions.entries()) {
+    const submission = withCallerSpecialty(declared, ctx.actor);
     const prefix = submissions.length > 1 ? `document[${i}].` : '';
     const dossierId = await resolveDossier(tx, submission);
     const access = dossierId ? contexts.get(dossierId) ?? await loadAccessContext(tx, deps, ctx.actor, dossierId, now, { lockDossier: true }) : null;
@@ -116,7 +117,7 @@ async function feedInTransaction(
     await insertDocument(tx, meta, now);
     await trace(tx, ctx, meta, replaced ? 'document.replace' : 'document.feed', decision, now);
     await notifyPatient(tx, deps, ctx.actor, meta, now);
-    results.push({ status: 'created', dossierId: meta.dossierId, documentId: meta.documentId, document: { ...meta, version: 1, updatedAt: meta.createdAt } });
+    results.push({ status: 'created', dossierId: meta.dossierId, documentId: meta.documentId, document: { ...meta, version: 1, updatedAt: meta.createdAt, visibleToPatientAt: null } });
   }
   return { ok: true, value: results };
 }

@@ -4,6 +4,7 @@ import { claimInvisibleDocumentsDue, recordVisibilityStep, updateLabels } from '
 import { documentFacts, loadAccessContext } from './access-context.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { enqueueNotification } from './notify.ts';
+import { liftedVisibilityAt } from './patient-visibility.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 const JOB: Actor = { kind: 'system', job: 'revisibility' };
@@ -38,7 +39,7 @@ export async function runRevisibility(deps: ServiceDeps, batchSize = 100): Promi
             await enqueueNotification(tx, doc.dossierId, { type: 'record.updated_see_professional', documentId: doc.documentId }, now, now);
             report.informed++;
           } else {
-            await updateLabels(tx, doc.dossierId, doc.documentId, doc.labels.filter((l) => l !== 'INVISIBLE_PATIENT'), null, now);
+            await updateLabels(tx, doc.dossierId, doc.documentId, doc.labels.filter((l) => l !== 'INVISIBLE_PATIENT'), null, now, liftedVisibilityAt(doc, now, days));
             // The re-visibility itself (SPEC §3.8); whoever already heard of the document is not told twice.
             await enqueueNotification(tx, doc.dossierId, { type: 'document.visible', documentId: doc.documentId, title: doc.title }, now, now);
             report.madeVisible++;

@@ -8,6 +8,7 @@ import { auditEntryFor } from './audit-entry.ts';
 import { deniedError } from './denied-error.ts';
 import { outcomeOf, runIdempotent, unwrap, type IdempotencyRequest } from './idempotency.ts';
 import { enqueueNotification } from './notify.ts';
+import { liftedVisibilityAt } from './patient-visibility.ts';
 import type { RequestContext, ServiceDeps } from './service-deps.ts';
 
 /** The labels wanted: a whole new set (PUT, PATCH replace) or additions/removals (PATCH add/remove). */
@@ -48,7 +49,11 @@ export async function updateDocumentLabels(
       if (!document || !change || decision.effect === 'deny') return outcomeOf(deniedError(decision, true));
       if (change.add.length === 0 && change.remove.length === 0) return { ok: true, value: document };
       const invisibleSince = target.includes('INVISIBLE_PATIENT') ? (document.invisibleToPatientSince ? new Date(document.invisibleToPatientSince) : now) : null;
-      await updateLabels(tx, dossierId, documentId, target, invisibleSince, now);
+      // « Nouvellement visible » for the patient: when the label goes, and forgotten if it comes back.
+      const visibleAt = change.remove.includes('INVISIBLE_PATIENT')
+        ? liftedVisibilityAt(document, now, deps.reference.regulatory.at(now).invisiblePatientVisibleAfterDays)
+        : target.includes('INVISIBLE_PATIENT') ? null : undefined;
+      await updateLabels(tx, dossierId, documentId, target, invisibleSince, now, visibleAt);
       if (change.remove.includes('INVISIBLE_PATIENT') || change.remove.includes('INVISIBLE_REPRESENTANTS_LEGAUX')) {
         // Made visible by a professional (before the delay, or to the representatives): those who can now
         // see the document and had not heard of it are told (SPEC §3.8, §3.9).

@@ -7,12 +7,12 @@ type DocumentRow = {
   doc_date: Date; period_start: Date | null; period_end: Date | null; facility_type: string | null; practice_setting: string | null;
   author_specialty: string | null; format_code: string | null; content_type: string; size: number; sha256: string;
   level: ConfidentialityLevel; labels: ConfidentialityLabel[]; invisible_patient_since: Date | null; deposited_in_secret: boolean;
-  created_at: Date; updated_at: Date; deleted_at: Date | null; version: number;
+  visible_to_patient_at: Date | null; created_at: Date; updated_at: Date; deleted_at: Date | null; version: number;
 };
 
 const META_COLUMNS = `dossier_id, document_id, master_identifier, status, replaces, type_code, class_code, title, description, author,
   doc_date, period_start, period_end, facility_type, practice_setting, author_specialty, format_code, content_type, size, sha256,
-  level, labels, invisible_patient_since, deposited_in_secret, created_at, updated_at, deleted_at, version`;
+  level, labels, invisible_patient_since, deposited_in_secret, visible_to_patient_at, created_at, updated_at, deleted_at, version`;
 
 const META_NAMES = META_COLUMNS.split(',').map((c) => c.trim());
 
@@ -31,7 +31,7 @@ export function documentFromPrefixed(row: Record<string, unknown>, prefix: strin
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-function toMeta(r: DocumentRow): DocumentMeta & { version: number; updatedAt: string } {
+function toMeta(r: DocumentRow): DocumentMeta & { version: number; updatedAt: string; visibleToPatientAt: string | null } {
   return {
     dossierId: r.dossier_id, documentId: r.document_id, masterIdentifier: r.master_identifier, status: r.status, replaces: r.replaces,
     typeCode: r.type_code, classCode: r.class_code, title: r.title, description: r.description, author: r.author,
@@ -40,6 +40,8 @@ function toMeta(r: DocumentRow): DocumentMeta & { version: number; updatedAt: st
     size: r.size, sha256: r.sha256, level: r.level, labels: r.labels, invisibleToPatientSince: iso(r.invisible_patient_since),
     depositedInSecret: r.deposited_in_secret, createdAt: r.created_at.toISOString(), deletedAt: iso(r.deleted_at),
     version: r.version, updatedAt: r.updated_at.toISOString(),
+    /** When INVISIBLE_PATIENT was lifted (SPEC §3.8); null if never hidden or still hidden. */
+    visibleToPatientAt: iso(r.visible_to_patient_at),
   };
 }
 
@@ -133,10 +135,19 @@ export async function markDeleted(tx: Queryable, dossierId: string, documentId: 
   await tx.query(`UPDATE document SET status = 'entered-in-error', deleted_at = $3, updated_at = $3, version = version + 1 WHERE dossier_id = $1 AND document_id = $2`, [dossierId, documentId, now]);
 }
 
-export async function updateLabels(tx: Queryable, dossierId: string, documentId: string, labels: readonly ConfidentialityLabel[], invisibleSince: Date | null, now: Date): Promise<void> {
+/**
+ * Sets a document's labels. `visibleToPatientAt`: when INVISIBLE_PATIENT was lifted (the label removed
+ * now, or its delay ran), null when the document is (again) hidden from the patient, undefined to keep it.
+ */
+export async function updateLabels(
+  tx: Queryable, dossierId: string, documentId: string, labels: readonly ConfidentialityLabel[], invisibleSince: Date | null, now: Date,
+  visibleToPatientAt?: Date | null,
+): Promise<void> {
   await tx.query(
-    `UPDATE document SET labels = $3::text[], invisible_patient_since = $4, updated_at = $5, version = version + 1 WHERE dossier_id = $1 AND document_id = $2`,
-    [dossierId, documentId, labels, invisibleSince, now]);
+    `UPDATE document SET labels = $3::text[], invisible_patient_since = $4, updated_at = $5, version = version + 1,
+       visible_to_patient_at = CASE WHEN $6::boolean THEN $7::timestamptz ELSE visible_to_patient_at END
+     WHERE dossier_id = $1 AND document_id = $2`,
+    [dossierId, documentId, labels, invisibleSince, now, visibleToPatientAt !== undefined, visibleToPatientAt ?? null]);
 }
 
 export async function countDocuments(tx: Queryable, dossierId: string): Promise<number> {

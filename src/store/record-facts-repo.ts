@@ -164,6 +164,19 @@ export async function findActiveConsent(
 }
 
 /**
+ * The unrevoked consent that covers a professional (naming them, or their structure's care team), the
+ * oldest first: since when the professional may consult (SPEC §3.5).
+ */
+export async function findCoveringConsent(tx: Queryable, dossierId: string, rpps: string, finess: string | null): Promise<StoredConsent | null> {
+  const res = await tx.query<ConsentRow>(
+    `SELECT consent_id, scope, rpps, finess, recorded_by, recorded_at, revoked_at FROM consent
+     WHERE dossier_id = $1 AND revoked_at IS NULL AND ((scope = 'professional' AND rpps = $2) OR (scope = 'structure' AND finess = $3))
+     ORDER BY recorded_at, consent_id LIMIT 1`,
+    [dossierId, rpps, finess]);
+  return res.rows[0] ? toConsent(res.rows[0]) : null;
+}
+
+/**
  * Records once that the patient was informed their record is fed (SPEC §9): the first recording wins
  * (a conditional upsert, safe under concurrency). True when this call recorded it.
  */

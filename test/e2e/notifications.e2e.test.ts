@@ -1,26 +1,11 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueAccessToken } from '../../src/services/access-token.ts';
-import { DEMO_PATIENT, startSignInServer, type SignInServer } from '../support/sign-in-server.ts';
-import { keepScreenshot, launchChromium, seriousViolations } from './browser.ts';
-
-const WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+import { DEMO_PATIENT, type SignInServer } from '../support/sign-in-server.ts';
+import { expectAccessible, newPortalPage, signInPatient, startPortals, stopPortals } from './portal-session.ts';
 
 let s: SignInServer;
 let browser: Browser;
-
-async function oneTimeCode(): Promise<string> {
-  await s.dispatcher.runOnce();
-  const res = await s.db.query<{ body_text: string }>('SELECT body_text FROM dev_mail ORDER BY sent_at DESC LIMIT 1');
-  return /(\d{6})/.exec(res.rows[0]!.body_text)![1]!;
-}
-
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await keepScreenshot(page, name);
-  expect(await seriousViolations(page), `axe on ${name}`).toEqual([]);
-}
 
 /** A demo professional breaks the glass on the patient's space through the API (as their software would). */
 async function emergencyAccessByProfessional(): Promise<void> {
@@ -38,27 +23,13 @@ async function emergencyAccessByProfessional(): Promise<void> {
 
 describe('notification centre in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(`${WEB_ROOT}/index.html`)) throw new Error('dist/web is missing: run `npm run build:web` (npm test does it)');
-    s = await startSignInServer({ webRoot: WEB_ROOT, notifications: true });
-    browser = await launchChromium();
+    ({ s, browser } = await startPortals({ notifications: true }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await s?.close();
-  });
+  afterAll(() => stopPortals({ s, browser }));
 
   it('a professional breaks the glass and the signed-in patient sees the notification arrive live, then marks it read', async () => {
-    const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
-    await page.goto(`${s.baseUrl}/notifications`);
-    await page.getByRole('button', { name: 'Se connecter' }).first().click();
-    await page.waitForSelector('#email');
-    await page.fill('#email', DEMO_PATIENT.email);
-    await page.fill('#password', s.demo.password);
-    await page.getByRole('button', { name: 'Continuer' }).click();
-    await page.waitForSelector('#code');
-    await page.fill('#code', await oneTimeCode());
-    await page.getByRole('button', { name: 'Valider le code' }).click();
-    await page.waitForURL(`${s.baseUrl}/notifications`);
+    const page = await newPortalPage(browser);
+    await signInPatient(page, s, { at: '/notifications' });
     await expect.poll(() => page.getByTestId('unread-summary').textContent(), { timeout: 15_000 }).toBe('Toutes vos notifications sont lues.');
     await expect.poll(() => page.textContent('main')).toContain('Vous n’avez aucune notification pour le moment.');
     await expectAccessible(page, 'patient-notifications-empty');

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/actor.ts';
@@ -11,15 +9,14 @@ import { findAccountById } from '../../src/store/account-repo.ts';
 import { appendAudit } from '../../src/store/audit-repo.ts';
 import { documentReference, pdfBytes, type DocOptions } from '../support/documents.ts';
 import { insertDossier, insWithKey, relate } from '../support/fixtures.ts';
-import { DEMO_PATIENT, startSignInServer, type SignInServer } from '../support/sign-in-server.ts';
-import { keepScreenshot, launchChromium, seriousViolations } from './browser.ts';
+import { DEMO_PATIENT, type SignInServer } from '../support/sign-in-server.ts';
+import { expectAccessible as expectPageAccessible, newPortalPage, signInPatient, startPortals, stopPortals } from './portal-session.ts';
 
 /**
  * The patient portal's record pages in Chromium, each checked against what professionals see through the
  * API: documents (view, mask, upload, delete), confidentiality settings, activity history, space switcher.
  */
 
-const WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 const PARENT_INS = insWithKey('2850575123456'); // the demo patient's INS (sign-in-server.ts)
 const CHILD_INS = insWithKey('2160575123457');
 const BLOCKED_MESSAGE = "Le patient vous a retiré les droits d'accès à son DMP.";
@@ -65,10 +62,7 @@ async function titlesFoundBy(actor: Actor, query = ''): Promise<string[]> {
   return ((await res.json()).entry ?? []).map((e: any) => e.resource.content[0].attachment.title);
 }
 
-async function expectAccessible(name: string): Promise<void> {
-  await keepScreenshot(page, name);
-  expect(await seriousViolations(page), `axe on ${name}`).toEqual([]);
-}
+const expectAccessible = (name: string) => expectPageAccessible(page, name);
 
 /** DSFR checkboxes and toggles are operated through their label, as a user clicks them. */
 async function setChecked(label: string, checked: boolean): Promise<void> {
@@ -82,25 +76,13 @@ const item = (title: string): Locator => page.locator('main li[data-document-id]
 const documentTitles = () => page.locator('main li[data-document-id] h3').allTextContents();
 
 async function signIn(): Promise<void> {
-  await page.goto(`${s.baseUrl}/`);
-  await page.getByRole('button', { name: 'Se connecter' }).first().click();
-  await page.waitForSelector('#email');
-  await page.fill('#email', DEMO_PATIENT.email);
-  await page.fill('#password', s.demo.password);
-  await page.getByRole('button', { name: 'Continuer' }).click();
-  await page.waitForSelector('#code');
-  await s.dispatcher.runOnce();
-  const mail = await s.db.query<{ body_text: string }>(
-    "SELECT body_text FROM dev_mail WHERE to_address = $1 AND subject LIKE 'Votre code de connexion%' ORDER BY sent_at DESC LIMIT 1", [DEMO_PATIENT.email]);
-  await page.fill('#code', /(\d{6})/.exec(mail.rows[0]!.body_text)![1]!);
-  await page.getByRole('button', { name: 'Valider le code' }).click();
+  await signInPatient(page, s);
   await expect.poll(h1, { timeout: 15_000 }).toContain(`Bonjour, ${DEMO_PATIENT.givenName}`);
 }
 
 describe('patient portal: documents, confidentiality, history, spaces', () => {
   beforeAll(async () => {
-    if (!existsSync(`${WEB_ROOT}/index.html`)) throw new Error('dist/web is missing: run `npm run build:web` (npm test does it)');
-    s = await startSignInServer({ webRoot: WEB_ROOT });
+    ({ s, browser } = await startPortals());
     const actorOf = async (accountId: string) => actorForAccount((await findAccountById(s.db, accountId))!);
     const [claire, karim, , antoine] = s.demo.professionals;
     pros.claire = await actorOf(claire!.accountId);
@@ -137,20 +119,16 @@ describe('patient portal: documents, confidentiality, history, spaces', () => {
     await feed(pros.claire, s.dossierId, { title: titles.toMask, typeCode: '57833-6', date: '2026-03-01T10:00:00Z', content: pdfBytes('ordonnance') });
     await feed(pros.claire, childId, { title: titles.child, typeCode: '11369-6', date: '2026-03-05T10:00:00Z', content: pdfBytes('vaccins') });
 
-    browser = await launchChromium();
-    page = await (await browser.newContext({ locale: 'fr-FR', acceptDownloads: false })).newPage();
+    page = await newPortalPage(browser, { acceptDownloads: false });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await s?.close();
-  });
+  afterAll(() => stopPortals({ s, browser }));
 
   it('the patient signs in, sees their documents, who added each and when, and filters them', async () => {
     await signIn();
     await page.getByRole('link', { name: 'Documents', exact: true }).first().click();
     await expect.poll(documentTitles, { timeout: 15_000 }).toEqual([titles.toMask, titles.cda, titles.pdf]);
     expect(await page.textContent('main')).not.toContain("Ce compte n'est pas adapté");
-    await expect.poll(() => item(titles.pdf).textContent()).toContain('Ajouté par Dr Claire Lambert — Cabinet médical des Lilas');
+    await expect.poll(() => item(titles.pdf).textContent()).toMatch(/Ajouté (le .+ )?par Dr Claire Lambert — Cabinet médical des Lilas/);
     expect(await item(titles.pdf).textContent()).toContain('Document du 10 janvier 2026');
     expect(await item(titles.cda).textContent()).toContain('Lettre de liaison à la sortie d\'un établissement de soins');
     await expectAccessible('patient-documents-list');
@@ -246,7 +224,7 @@ describe('patient portal: documents, confidentiality, history, spaces', () => {
     await expect.poll(() => page.textContent('main'), { timeout: 15_000 }).toContain('Le document « Analyse de sang personnelle » a été ajouté');
     await page.unroute('**/fhir/R4/DocumentReference');
     await expect.poll(documentTitles).toContain('Analyse de sang personnelle');
-    expect(await item('Analyse de sang personnelle').textContent()).toContain('Ajouté par vous');
+    expect(await item('Analyse de sang personnelle').textContent()).toMatch(/Ajouté (le .+ )?par vous/);
 
     await setChecked('Uniquement les documents ajoutés par moi', true);
     await expect.poll(documentTitles).toEqual(['Analyse de sang personnelle']);

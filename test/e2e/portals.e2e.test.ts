@@ -1,56 +1,24 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PATIENT, startSignInServer, type SignInServer } from '../support/sign-in-server.ts';
-import { keepScreenshot, launchChromium, seriousViolations } from './browser.ts';
-
-const WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+import { DEMO_PATIENT, type SignInServer } from '../support/sign-in-server.ts';
+import { expectAccessible, newPortalPage, signInPatient, signInProfessional, startPortals, stopPortals } from './portal-session.ts';
 
 let s: SignInServer;
 let browser: Browser;
 
-async function oneTimeCode(): Promise<string> {
-  await s.dispatcher.runOnce();
-  const res = await s.db.query<{ body_text: string }>('SELECT body_text FROM dev_mail ORDER BY sent_at DESC LIMIT 1');
-  return /(\d{6})/.exec(res.rows[0]!.body_text)![1]!;
-}
-
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await keepScreenshot(page, name);
-  expect(await seriousViolations(page), `axe on ${name}`).toEqual([]);
-}
-
 describe('portals in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(`${WEB_ROOT}/index.html`)) throw new Error('dist/web is missing: run `npm run build:web` (npm test does it)');
-    s = await startSignInServer({ webRoot: WEB_ROOT });
-    browser = await launchChromium();
+    ({ s, browser } = await startPortals());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await s?.close();
-  });
+  afterAll(() => stopPortals({ s, browser }));
 
   it('a demo patient signs in with e-mail, password and the code sent by e-mail, and sees their name', async () => {
-    const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+    const page = await newPortalPage(browser);
     await page.goto(`${s.baseUrl}/`);
     await expect.poll(() => page.locator('main h1').first().textContent()).toContain('Bienvenue');
     await expectAccessible(page, 'patient-home-signed-out');
 
-    await page.getByRole('button', { name: 'Se connecter' }).first().click();
-    await page.waitForSelector('#email');
-    await expectAccessible(page, 'sign-in-password');
-    await page.fill('#email', DEMO_PATIENT.email);
-    await page.fill('#password', s.demo.password);
-    await page.getByRole('button', { name: 'Continuer' }).click();
-
-    await page.waitForSelector('#code');
-    await expectAccessible(page, 'sign-in-code');
-    await page.fill('#code', await oneTimeCode());
-    await page.getByRole('button', { name: 'Valider le code' }).click();
-
-    await page.waitForURL(`${s.baseUrl}/`);
+    await signInPatient(page, s, { check: { password: 'sign-in-password', code: 'sign-in-code' } });
     await expect.poll(() => page.locator('main h1').first().textContent(), { timeout: 15_000 }).toContain(`Bonjour, ${DEMO_PATIENT.givenName} ${DEMO_PATIENT.familyName}`);
     await expectAccessible(page, 'patient-home-signed-in');
 
@@ -68,15 +36,9 @@ describe('portals in Chromium', () => {
   });
 
   it('a professional signs in with a demo card and sees the professional portal', async () => {
-    const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
-    await page.goto(`${s.baseUrl}/pro`);
-    await expectAccessible(page, 'pro-home-signed-out');
-    await page.getByRole('button', { name: 'Se connecter' }).first().click();
+    const page = await newPortalPage(browser);
     const doctor = s.demo.professionals[0]!;
-    await page.getByRole('button', { name: new RegExp(`RPPS ${doctor.rpps}`) }).waitFor();
-    await expectAccessible(page, 'pro-card-choice');
-    await page.getByRole('button', { name: new RegExp(`RPPS ${doctor.rpps}`) }).click();
-    await page.waitForURL(`${s.baseUrl}/pro`);
+    await signInProfessional(page, s, doctor.rpps, { check: { signedOut: 'pro-home-signed-out', cards: 'pro-card-choice' } });
     await expect.poll(() => page.textContent('body'), { timeout: 15_000 }).toContain(doctor.rpps);
     await expectAccessible(page, 'pro-home-signed-in');
     await page.close();

@@ -1,50 +1,30 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueAccessToken } from '../../src/services/access-token.ts';
 import { pdfBytes } from '../support/documents.ts';
 import { insertDossier, insWithKey } from '../support/fixtures.ts';
-import { DEMO_PATIENT, startSignInServer, type SignInServer } from '../support/sign-in-server.ts';
-import { keepScreenshot, launchChromium, seriousViolations } from './browser.ts';
+import type { SignInServer } from '../support/sign-in-server.ts';
+import { demoProfessional, expectAccessible, insAsTyped, mainHeading as h1, newPortalPage, openPatientRecord, signInProfessional, startPortals, stopPortals } from './portal-session.ts';
 
-const WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 /** The demo patient's INS (see startSignInServer), as a professional reads it from the card: in groups. */
 const INS = insWithKey('2850575123456');
-const INS_TYPED = INS.replace(/^(\d)(\d{2})(\d{2})(\d{2})(\d{3})(\d{3})(\d{2})$/, '$1 $2 $3 $4 $5 $6 $7');
+const INS_TYPED = insAsTyped(INS);
 const BLOCKED_MESSAGE = "Le patient vous a retiré les droits d'accès à son DMP.";
 const EMERGENCY_BLOCKED_MESSAGE = "Le patient s'est opposé à l'accès en urgence (bris de glace) à son DMP.";
 
 let s: SignInServer;
 let browser: Browser;
 
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await keepScreenshot(page, name);
-  expect(await seriousViolations(page), `axe on ${name}`).toEqual([]);
-}
-
-const h1 = (page: Page) => page.locator('main h1').first().textContent();
-
 /** A professional signs in by picking their demo card, and lands on the search page. */
 async function signInPro(rpps: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'fr-FR', acceptDownloads: true })).newPage();
-  await page.goto(`${s.baseUrl}/pro`);
-  await page.getByRole('button', { name: 'Se connecter' }).first().click();
-  await page.getByRole('button', { name: new RegExp(`RPPS ${rpps}`) }).click();
-  await page.waitForURL(`${s.baseUrl}/pro`);
-  await page.locator('#ins').waitFor({ timeout: 15_000 });
+  const page = await newPortalPage(browser, { acceptDownloads: true });
+  await signInProfessional(page, s, rpps);
   return page;
 }
 
 /** Searches the demo patient by INS and opens their record. */
-async function openDemoPatient(page: Page): Promise<void> {
-  await page.fill('#ins', INS_TYPED);
-  await page.getByRole('button', { name: 'Rechercher' }).click();
-  await page.getByRole('button', { name: /Ouvrir le dossier/ }).click();
-  await page.waitForURL(`${s.baseUrl}/pro/patient`);
-  await expect.poll(() => h1(page)).toBe('DURAND Camille');
-}
+const openDemoPatient = (page: Page) => openPatientRecord(page, s, INS, 'DURAND Camille');
 
 /** The patient's side, through the API: a token for the demo patient's account. */
 async function asPatient(method: string, path: string, body?: unknown): Promise<Response> {
@@ -57,18 +37,13 @@ async function asPatient(method: string, path: string, body?: unknown): Promise<
   });
 }
 
-const professional = (family: string) => s.demo.professionals.find((p) => p.displayName.endsWith(family))!;
+const professional = (family: string) => demoProfessional(s, family);
 
 describe('professional portal in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(`${WEB_ROOT}/index.html`)) throw new Error('dist/web is missing: run `npm run build:web` (npm test does it)');
-    s = await startSignInServer({ webRoot: WEB_ROOT });
-    browser = await launchChromium();
+    ({ s, browser } = await startPortals());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await s?.close();
-  });
+  afterAll(() => stopPortals({ s, browser }));
 
   it('a doctor finds the patient by INS, records consent and information, feeds a PDF, sees it in the list and opens it', async () => {
     const doctor = professional('Lambert');

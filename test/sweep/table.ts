@@ -131,6 +131,8 @@ export const SPECS: Spec[] = [
   // The secret connection exists for minors: the target is a minor here, so `representativeOfAdult` is
   // a real legal representative in this one spec (still without any right to this professional action).
   { route: 'POST /api/dossiers/:dossierId/secret-connection', variant: 'minor target', world: { minor: true }, scope: 'dossier', probes: dossierProbes, allowed: PROS_RECORDING, audited: true, build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/secret-connection`, body: {} }) },
+  // What a professional sees on arrival (informed, consent, session): identifying the patient, for professionals only.
+  { route: 'GET /api/dossiers/:dossierId/professional-status', variant: 'on arrival', world: { consentedProSession: true }, scope: 'dossier', probes: dossierProbes, allowed: PROS_RECORDING, audited: true, build: (ids) => ({ method: 'GET', url: `/api/dossiers/${ids.dossier}/professional-status` }) },
   { route: 'GET /api/dossiers/:dossierId/access-session', variant: 'consentedPro in bris de glace', world: { consentedProSession: true }, scope: 'dossier', probes: dossierProbes, allowed: ['consentedPro'], audited: false, build: (ids) => ({ method: 'GET', url: `/api/dossiers/${ids.dossier}/access-session` }) },
 
   // ---- FHIR: feeding (ids inside the body) ----

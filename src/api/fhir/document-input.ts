@@ -46,6 +46,7 @@ export function toSubmission(input: NewDocumentInput, maxBytes: number, path = '
       masterIdentifier: input.masterIdentifier, subject, typeCode: input.typeCode, classCode: input.classCode, title: input.title,
       description: input.description, date: input.date, periodStart: input.periodStart, periodEnd: input.periodEnd,
       facilityType: input.facilityType, practiceSetting: input.practiceSetting, authorSpecialty: null, formatCode: input.formatCode,
+      declaredAuthorSpecialties: input.authors.flatMap((a) => (a.rpps && a.specialty ? [{ rpps: a.rpps, code: a.specialty.code }] : [])),
       level: input.level, labels: input.labels, replaces,
       content: {
         contentType: input.contentType, bytes: bytes ?? new Uint8Array(0), declaredSize: input.declaredSize ?? null,

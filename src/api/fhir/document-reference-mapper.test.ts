@@ -18,7 +18,11 @@ function validDocRef(): Record<string, any> {
     meta: { versionId: '7', lastUpdated: '2024-01-01T00:00:00Z', profile: [PDSM_PROFILES.DOCUMENT_REFERENCE] },
     contained: [
       { resourceType: 'Practitioner', id: 'p1', identifier: [{ system: 'https://rpps.esante.gouv.fr', value: '10000010008' }], name: [{ family: 'Lambert', given: ['Claire'] }] },
-      { resourceType: 'PractitionerRole', id: 'author', practitioner: { reference: '#p1' } },
+      {
+        resourceType: 'PractitionerRole', id: 'author', practitioner: { reference: '#p1' },
+        // The declared XDS authorSpecialty (J01), and the ordinal specialty (R38) as the server writes it back.
+        specialty: [{ coding: [{ system: 'urn:oid:1.2.250.1.213.1.1.4.5', code: 'G15_10/SM54' }] }, { coding: [{ system: FHIR_SYSTEMS.TRE_R38_SPECIALTY, code: 'SM54' }] }],
+      },
     ],
     masterIdentifier: { system: 'urn:ietf:rfc:3986', value: 'urn:oid:1.2.250.1.999.1.2.3' },
     status: 'current',
@@ -66,7 +70,7 @@ describe('parseDocumentReference', () => {
         masterIdentifier: 'urn:oid:1.2.250.1.999.1.2.3', status: 'current', typeCode: '11488-4', typeSystem: FHIR_SYSTEMS.LOINC,
         classCode: '10', title: 'CR de consultation', description: 'Consultation de suivi',
         subject: { kind: 'reference', id: PATIENT_ID },
-        authors: [{ reference: '#author', resourceType: 'PractitionerRole', rpps: '10000010008', display: null }],
+        authors: [{ reference: '#author', resourceType: 'PractitionerRole', rpps: '10000010008', display: null, specialty: { system: 'urn:oid:1.2.250.1.213.1.1.4.5', code: 'G15_10/SM54' } }],
         date: '2024-03-05T10:15:00+01:00', creation: '2024-03-05T10:00:00+01:00',
         periodStart: '2024-03-05T09:30:00+01:00', periodEnd: '2024-03-05T10:00:00+01:00',
         facilityType: 'SA07', practiceSetting: 'AMBULATOIRE',
@@ -132,10 +136,24 @@ describe('parseDocumentReference', () => {
     r.author = [{ reference: 'Practitioner/pr-9', display: 'Dr X' }, { identifier: { system: 'urn:oid:1.2.250.1.71.4.2.1', value: '810000010008' } }, { reference: '#p1' }];
     const res = parse(r);
     expect(res.ok && res.input.authors).toEqual([
-      { reference: 'Practitioner/pr-9', resourceType: 'Practitioner', rpps: null, display: 'Dr X' },
-      { reference: null, resourceType: 'Practitioner', rpps: '10000010008', display: null },
-      { reference: '#p1', resourceType: 'Practitioner', rpps: '10000010008', display: null },
+      { reference: 'Practitioner/pr-9', resourceType: 'Practitioner', rpps: null, display: 'Dr X', specialty: null },
+      { reference: null, resourceType: 'Practitioner', rpps: '10000010008', display: null, specialty: null },
+      { reference: '#p1', resourceType: 'Practitioner', rpps: '10000010008', display: null, specialty: null },
     ]);
+  });
+
+  it('reads the declared author specialty of a contained PractitionerRole: one J01 coding at most, well formed', () => {
+    const role = (r: Record<string, any>) => r.contained[1];
+    const noSpecialty = validDocRef();
+    delete role(noSpecialty).specialty;
+    const read = parse(noSpecialty);
+    expect(read.ok && read.input.authors[0]?.specialty).toBeNull();
+    expect(issuesOf((r) => { role(r).specialty.push({ coding: [{ system: 'urn:oid:1.2.250.1.213.1.6.1.107', code: 'SM26' }] }); }))
+      .toEqual([expect.objectContaining({ field: 'DocumentReference.author[0].specialty', code: 'FHIR_CODING' })]);
+    expect(issuesOf((r) => { role(r).specialty = [{ coding: [{ code: 'G15_10/SM54' }] }]; }))
+      .toEqual([expect.objectContaining({ field: 'DocumentReference.author[0].specialty', code: 'FHIR_CODING' })]);
+    expect(issuesOf((r) => { role(r).specialty = 'G15_10/SM54'; }))
+      .toEqual([expect.objectContaining({ field: 'DocumentReference.author[0].specialty', code: 'FHIR_DATATYPE' })]);
   });
 
   const invalid: Array<[string, (r: Record<string, any>) => void, string, string, Partial<Parameters<typeof parseDocumentReference>[1]>?]> = [
@@ -276,6 +294,16 @@ describe('toFhirDocumentReference', () => {
     const r = toFhirDocumentReference(meta({ labels: ['INVISIBLE_PATIENT'] }), { ...opts, includeWarning: true }) as Record<string, any>;
     expect(r.extension).toEqual([{ url: OPENMES_EXTENSIONS.PATIENT_INVISIBLE_WARNING, valueString: PATIENT_INVISIBLE_WARNING }]);
     expect(r.securityLabel[1]).toEqual({ coding: [{ system: 'urn:oid:1.2.250.1.213.1.1.4.13', code: 'INVISIBLE_PATIENT', display: 'Non visible par le patient' }] });
+  });
+
+  it('writes the declared author specialty (J01) before the ordinal one, and reads it back', () => {
+    const j01 = { system: 'urn:oid:1.2.250.1.213.1.1.4.5', code: 'G15_10/SM54', display: 'Médecine Générale (SM)' };
+    const r = toFhirDocumentReference(meta({ authorSpecialty: j01.code }), { ...opts, authorSpecialty: j01 }) as Record<string, any>;
+    expect(r.contained.find((c: any) => c.resourceType === 'PractitionerRole').specialty).toEqual([
+      { coding: [j01] }, { coding: [{ system: FHIR_SYSTEMS.TRE_R38_SPECIALTY, code: 'SM54' }] },
+    ]);
+    const back = parse({ ...r, status: 'current', content: [{ attachment: { contentType: 'application/pdf', data: 'SGVsbG8=', title: 'CR' } }] });
+    expect(back.ok && back.input.authors[0]?.specialty).toEqual({ system: j01.system, code: j01.code });
   });
 
   it('writes TRE_A05 types, patient / insurer / device authors, replacement and non-PS codes', () => {

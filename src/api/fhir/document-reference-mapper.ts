@@ -40,8 +40,16 @@ const C = DOCUMENT_REFERENCE_ISSUE_CODES;
 export type DocumentSubject = { kind: 'reference'; id: string } | { kind: 'ins'; system: string; value: string };
 export type DocumentContentInput = { kind: 'inline'; base64: string } | { kind: 'binary'; reference: string };
 export type AuthorResourceType = 'Practitioner' | 'PractitionerRole' | 'Patient' | 'Device';
-/** An author as declared by the producer; informative only (the service takes the author from the actor). */
-export type DeclaredAuthor = { reference: string | null; resourceType: AuthorResourceType | null; rpps: string | null; display: string | null };
+/**
+ * An author as declared by the producer; informative only (the service takes the author from the actor),
+ * except the XDS authorSpecialty (JDV_J01) of a contained PractitionerRole, which the service keeps when
+ * that role's practitioner is the caller.
+ */
+export type DeclaredAuthor = {
+  reference: string | null; resourceType: AuthorResourceType | null; rpps: string | null; display: string | null;
+  specialty: ParsedSpecialty | null;
+};
+export type ParsedSpecialty = { system: string; code: string };
 export type RelatedRef =
   | { kind: 'identifier'; system: string | null; value: string; typeCode: string | null }
   | { kind: 'reference'; reference: string };
@@ -278,10 +286,43 @@ function parseAuthors(v: unknown, path: string, contained: Map<string, Obj>, iss
   const authors: DeclaredAuthor[] = [];
   v.forEach((a, i) => {
     const author = isObj(a) ? readAuthor(a, contained, baseUrl) : undefined;
-    if (author) authors.push(author);
-    else issues.push(issue(`${path}[${i}]`, C.AUTHOR, 'L’auteur doit référencer un Practitioner, PractitionerRole, Patient ou Device (ressource contenue « #id » ou Type/id).'));
+    if (!author) {
+      issues.push(issue(`${path}[${i}]`, C.AUTHOR, 'L’auteur doit référencer un Practitioner, PractitionerRole, Patient ou Device (ressource contenue « #id » ou Type/id).'));
+      return;
+    }
+    const role = author.resourceType === 'PractitionerRole' && author.reference?.startsWith('#') ? contained.get(author.reference.slice(1)) : undefined;
+    const specialty = role ? readSpecialty(role.specialty, `${path}[${i}].specialty`, issues) : null;
+    authors.push({ ...author, specialty: specialty ?? null });
   });
   return authors;
+}
+
+/**
+ * The XDS authorSpecialty (JDV_J01) of a contained PractitionerRole: at most one coding besides the
+ * ordinal specialty (TRE_R38) that the server itself writes there, informative only. The code is
+ * checked against J01 by the service.
+ */
+function readSpecialty(v: unknown, path: string, issues: Issues): ParsedSpecialty | null | undefined {
+  if (v === undefined) return null;
+  if (!Array.isArray(v)) {
+    issues.push(issue(path, C.DATATYPE, 'specialty doit être une liste de codages.'));
+    return undefined;
+  }
+  const declared: ParsedSpecialty[] = [];
+  let malformed = false;
+  v.forEach((cc) => {
+    const codings = isObj(cc) && Array.isArray(cc.coding) ? cc.coding : [];
+    if (codings.length === 0) malformed = true;
+    for (const c of codings) {
+      const system = isObj(c) ? fhirString(c.system, 512) : undefined;
+      const code = isObj(c) ? fhirString(c.code, 256) : undefined;
+      if (!system || !code) malformed = true;
+      else if (canonicalSystem(system) !== FHIR_SYSTEMS.TRE_R38_SPECIALTY) declared.push({ system: canonicalSystem(system), code });
+    }
+  });
+  if (malformed) issues.push(issue(path, C.CODING, 'Chaque spécialité de l’auteur doit porter un codage (system et code).'));
+  else if (declared.length > 1) issues.push(issue(path, C.CODING, 'Une seule spécialité de l’auteur (JDV_J01) est attendue.'));
+  return malformed || declared.length > 1 ? undefined : declared[0] ?? null;
 }
 
 function readAuthor(a: Obj, contained: Map<string, Obj>, baseUrl?: string): DeclaredAuthor | undefined {
@@ -290,16 +331,16 @@ function readAuthor(a: Obj, contained: Map<string, Obj>, baseUrl?: string): Decl
   if (ref?.startsWith('#')) {
     const res = contained.get(ref.slice(1));
     if (!res || !AUTHOR_TYPES.has(String(res.resourceType))) return undefined;
-    return { reference: ref, resourceType: res.resourceType as AuthorResourceType, rpps: rppsOf(res, contained), display };
+    return { reference: ref, resourceType: res.resourceType as AuthorResourceType, rpps: rppsOf(res, contained), display, specialty: null };
   }
   if (ref) {
     const type = [...AUTHOR_TYPES].find((t) => referenceId(ref, t, baseUrl) !== undefined) as AuthorResourceType | undefined;
-    return type ? { reference: ref, resourceType: type, rpps: null, display } : undefined;
+    return type ? { reference: ref, resourceType: type, rpps: null, display, specialty: null } : undefined;
   }
   const rpps = rppsOfIdentifiers([a.identifier]);
   if (!rpps) return undefined;
   const type = typeof a.type === 'string' && AUTHOR_TYPES.has(a.type) ? (a.type as AuthorResourceType) : 'Practitioner';
-  return { reference: null, resourceType: type, rpps, display };
+  return { reference: null, resourceType: type, rpps, display, specialty: null };
 }
 
 /** RPPS of a contained Practitioner, or of the Practitioner a contained PractitionerRole points to. */

@@ -20,11 +20,13 @@ export type ToFhirDocumentReferenceOptions = {
   /** Add the "not visible to the patient" warning for professionals (SPEC §3.8). */
   includeWarning: boolean;
   custodianDisplay?: string;
+  /** The coding of `meta.authorSpecialty` (JDV_J01, whose codes span several code systems). */
+  authorSpecialty?: { system: string; code: string; display?: string };
 };
 
 /** One document version as a PDSm comprehensive DocumentReference (ITI-67 / read). */
 export function toFhirDocumentReference(meta: DocumentMeta, opts: ToFhirDocumentReferenceOptions): Record<string, unknown> {
-  const author = authorToFhir(meta.author);
+  const author = authorToFhir(meta.author, opts.authorSpecialty);
   const context = {
     period: meta.periodStart || meta.periodEnd ? { start: meta.periodStart ?? undefined, end: meta.periodEnd ?? undefined } : undefined,
     facilityType: meta.facilityType ? concept(NON_PS_CODES.has(meta.facilityType) ? FHIR_SYSTEMS.TRE_A00_NON_PS : FHIR_SYSTEMS.TRE_R02_SECTOR, meta.facilityType) : undefined,
@@ -83,7 +85,7 @@ const PROFESSION_OIDS: Record<string, string> = {
 };
 
 /** Authors are contained resources, as PDSm requires (contained 1..*), except the patient's own Patient. */
-function authorToFhir(a: DocumentAuthor): { contained: Record<string, unknown>[]; refs: Record<string, unknown>[] } {
+function authorToFhir(a: DocumentAuthor, declaredSpecialty?: { system: string; code: string; display?: string }): { contained: Record<string, unknown>[]; refs: Record<string, unknown>[] } {
   switch (a.kind) {
     case 'professional': {
       const [short, code] = a.profession.split(':');
@@ -95,7 +97,11 @@ function authorToFhir(a: DocumentAuthor): { contained: Record<string, unknown>[]
         practitioner: { reference: '#author-practitioner', display: a.displayName },
         organization: org ? { reference: '#author-organization', display: a.structure?.name } : undefined,
         code: oid && code ? [concept(`urn:oid:${oid}`, code)] : undefined,
-        specialty: a.specialty ? [concept(FHIR_SYSTEMS.TRE_R38_SPECIALTY, a.specialty)] : undefined,
+        // The XDS authorSpecialty the author declared (J01), then their ordinal specialty (R38) from the card.
+        specialty: declaredSpecialty || a.specialty ? [
+          ...(declaredSpecialty ? [concept(declaredSpecialty.system, declaredSpecialty.code, declaredSpecialty.display)] : []),
+          ...(a.specialty ? [concept(FHIR_SYSTEMS.TRE_R38_SPECIALTY, a.specialty)] : []),
+        ] : undefined,
       };
       return { contained: org ? [practitioner, org, role] : [practitioner, role], refs: [{ reference: '#author', type: 'PractitionerRole', display: a.displayName }] };
     }

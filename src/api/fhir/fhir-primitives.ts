@@ -38,6 +38,8 @@ export const OPENMES_EXTENSIONS = {
   AUDIT_CHAIN: `${OPENMES_CANONICAL}/StructureDefinition/audit-chain`,
   /** When the document was added to the space (DocumentReference.date is when its author created it). */
   DEPOSIT_DATE: `${OPENMES_CANONICAL}/StructureDefinition/deposit-date`,
+  /** When a document deposited invisible to the patient (INVISIBLE_PATIENT, SPEC §3.8) became visible to them. */
+  VISIBLE_TO_PATIENT_SINCE: `${OPENMES_CANONICAL}/StructureDefinition/visible-to-patient-since`,
 } as const;
 
 const SYSTEM_ALIASES: Readonly<Record<string, string>> = {

@@ -3,6 +3,7 @@ import { actorId } from '../../domain/actor.ts';
 import { blockProfessional } from '../../services/block-professional.ts';
 import { findAccessSession } from '../../services/find-access-session.ts';
 import { HISTORY_MAX_LIMIT, readDossierHistory } from '../../services/read-dossier-history.ts';
+import { readProfessionalStatus } from '../../services/read-professional-status.ts';
 import { readSettings } from '../../services/read-settings.ts';
 import { recordConsent, type ConsentScope } from '../../services/record-consent.ts';
 import { recordFeedingInformation } from '../../services/record-feeding-information.ts';
@@ -182,6 +183,13 @@ export function recordRoutes(deps: AppDeps): FastifyPluginAsync {
         params: dossierParams, response: errors(404),
       },
     }, async (request) => findAccessSession(deps, await context(request), request.params.dossierId));
+
+    app.get<{ Params: { dossierId: string } }>('/dossiers/:dossierId/professional-status', {
+      schema: {
+        summary: "Ce que le professionnel appelant doit savoir en ouvrant le dossier : patient informé de l'alimentation (quand, par qui), consentement qui le couvre, accès en urgence ou connexion secrète en cours",
+        tags: ['professionnels'], params: dossierParams, response: errors(403, 404),
+      },
+    }, async (request) => readProfessionalStatus(deps, await context(request), request.params.dossierId));
 
     app.get<{ Params: { dossierId: string }; Querystring: { limit: number; before?: number } }>('/dossiers/:dossierId/history', {
       schema: {

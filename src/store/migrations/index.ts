@@ -5,6 +5,7 @@ import { m0003 } from './0003_shared_record.ts';
 import { m0004 } from './0004_outbox_pending_by_kind.ts';
 import { m0005 } from './0005_notifications.ts';
 import { m0006 } from './0006_staged_binary.ts';
+import { m0007 } from './0007_visible_to_patient_at.ts';
 
 /** All migrations, in order. Append only. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007];

@@ -1,3 +1,4 @@
+import { formatDate } from '../i18n/format-date.ts';
 import { frPatient } from '../i18n/fr-patient.ts';
 import type { DocumentView } from './document-view.ts';
 
@@ -20,7 +21,9 @@ export function authorName(d: Pick<DocumentView, 'author'>, readerName: string):
   }
 }
 
-/** « Ajouté par … » (or « Auteur non renseigné »). */
-export function authorText(d: Pick<DocumentView, 'author'>, readerName: string): string {
-  return d.author.kind === 'unknown' ? t.unknownAuthor : t.addedBy(authorName(d, readerName));
+/** « Ajouté le 2 mars 2026 par … » (without the date when the server gave none; « Auteur non renseigné »). */
+export function authorText(d: Pick<DocumentView, 'author' | 'addedAt'>, readerName: string): string {
+  const date = d.addedAt ? formatDate(d.addedAt) : null;
+  if (d.author.kind === 'unknown') return date ? t.addedOnUnknownAuthor(date) : t.unknownAuthor;
+  return date ? t.addedOnBy(date, authorName(d, readerName)) : t.addedBy(authorName(d, readerName));
 }

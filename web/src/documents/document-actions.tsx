@@ -26,7 +26,7 @@ export function DocumentActions({ doc, onOutcome }: { doc: DocumentView; onOutco
   async function toggleMask(): Promise<void> {
     setBusy(true);
     try {
-      const updated = toDocumentView(await patchDocumentLabels('patient', doc.id, maskPatch(doc, !doc.masked)));
+      const updated = toDocumentView(await patchDocumentLabels('patient', doc.id, maskPatch(doc, !doc.masked)), new Date());
       onOutcome({ kind: 'updated', doc: updated, message: updated.masked ? t.masked(doc.title) : t.unmasked(doc.title) });
     } catch (e) {
       onOutcome({ kind: 'failed', error: asApiError(e) });

@@ -4,7 +4,7 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert.js';
 import { readDocumentContent, readDocumentReference } from '../api/documents-api.ts';
 import { ApiError } from '../api/problem.ts';
 import { ProblemAlert } from '../components/problem-alert.tsx';
-import { formatDate } from '../i18n/format-date.ts';
+import { formatDate, formatDateTime } from '../i18n/format-date.ts';
 import { frPatient } from '../i18n/fr-patient.ts';
 import { AppLink } from '../router/app-link.tsx';
 import { authorName } from './author-text.ts';
@@ -47,7 +47,7 @@ export function DocumentDetail({ id, readerName }: { id: string; readerName: str
     let active = true;
     Promise.all([readDocumentReference('patient', id), readDocumentContent('patient', id)]).then(
       ([resource, content]) => {
-        if (active) setLoad({ status: 'ready', doc: toDocumentView(resource), content });
+        if (active) setLoad({ status: 'ready', doc: toDocumentView(resource, new Date()), content });
       },
       (error: unknown) => {
         if (active) setLoad({ status: 'error', error: error instanceof ApiError ? error : new ApiError(0, {}) });
@@ -91,6 +91,18 @@ export function DocumentDetail({ id, readerName }: { id: string; readerName: str
             <dd className={fr.cx('fr-mb-1w', 'fr-ml-0')}>{load.doc.date ? formatDate(load.doc.date) : t.item.undated}</dd>
             <dt className={fr.cx('fr-text--bold', 'fr-mb-0')}>{t.viewer.author}</dt>
             <dd className={fr.cx('fr-mb-1w', 'fr-ml-0')}>{capitalize(authorName(load.doc, readerName))}</dd>
+            {load.doc.addedAt && (
+              <>
+                <dt className={fr.cx('fr-text--bold', 'fr-mb-0')}>{t.viewer.addedAt}</dt>
+                <dd className={fr.cx('fr-mb-1w', 'fr-ml-0')}>{formatDateTime(load.doc.addedAt)}</dd>
+              </>
+            )}
+            {load.doc.visibleToPatientSince && (
+              <>
+                <dt className={fr.cx('fr-text--bold', 'fr-mb-0')}>{t.viewer.visibleSince}</dt>
+                <dd className={fr.cx('fr-mb-1w', 'fr-ml-0')}>{formatDate(load.doc.visibleToPatientSince)}</dd>
+              </>
+            )}
             {load.doc.size !== null && (
               <>
                 <dt className={fr.cx('fr-text--bold', 'fr-mb-0')}>{t.viewer.size}</dt>

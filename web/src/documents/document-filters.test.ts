@@ -3,8 +3,8 @@ import { applyFilters, authorOptions, NO_FILTERS, pageCount, pageOf } from './do
 import type { DocumentView } from './document-view.ts';
 
 const doc = (id: string, over: Partial<DocumentView>): DocumentView => ({
-  id, title: id, typeCode: '11488-4', typeLabel: 'CR', date: '2026-01-10T09:00:00Z', author: { kind: 'unknown' }, patientUpload: false,
-  masked: false, newlyVisible: false, invisibleToRepresentatives: false, labels: [], contentType: 'application/pdf', size: null, ...over,
+  id, title: id, typeCode: '11488-4', typeLabel: 'CR', date: '2026-01-10T09:00:00Z', addedAt: null, author: { kind: 'unknown' }, patientUpload: false,
+  masked: false, visibleToPatientSince: null, newlyVisible: false, invisibleToRepresentatives: false, labels: [], contentType: 'application/pdf', size: null, ...over,
 });
 const lambert = { kind: 'professional' as const, name: 'Dr Claire Lambert', structure: 'Cabinet des Lilas' };
 const docs = [

@@ -55,7 +55,8 @@ export function DocumentList({ dossierId, readerName }: { dossierId: string; rea
     let active = true;
     listDocuments('patient', dossierId).then(
       (list) => {
-        if (active) setLoad({ status: 'ready', documents: list.documents.map(toDocumentView), truncated: list.truncated });
+        const now = new Date();
+        if (active) setLoad({ status: 'ready', documents: list.documents.map((r) => toDocumentView(r, now)), truncated: list.truncated });
       },
       (error: unknown) => {
         if (active) setLoad({ status: 'error', error: error instanceof ApiError ? error : new ApiError(0, {}) });

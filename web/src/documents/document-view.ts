@@ -3,6 +3,11 @@ import { documentType } from './document-types.ts';
 
 export const LABEL_SYSTEM = 'urn:oid:1.2.250.1.213.1.1.4.13';
 export const LEVEL_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
+/** The server's extensions (src/api/fhir/fhir-primitives.ts OPENMES_EXTENSIONS). */
+export const DEPOSIT_DATE_EXTENSION = 'https://openmes.example/fhir/StructureDefinition/deposit-date';
+export const VISIBLE_SINCE_EXTENSION = 'https://openmes.example/fhir/StructureDefinition/visible-to-patient-since';
+/** How long a document first hidden from the patient is flagged « Nouvellement visible ». */
+export const NEWLY_VISIBLE_DAYS = 30;
 
 type Coding = { system?: string; code?: string; display?: string };
 type Concept = { coding?: Coding[] };
@@ -20,6 +25,7 @@ export interface DocumentReferenceResource {
   resourceType: 'DocumentReference';
   id: string;
   meta?: { lastUpdated?: string; versionId?: string };
+  extension?: { url?: string; valueInstant?: string }[];
   contained?: Contained[];
   status?: string;
   type?: Concept;
@@ -45,14 +51,18 @@ export interface DocumentView {
   typeLabel: string;
   /** DocumentReference.date: when the author created the document. */
   date: string | null;
+  /** When it was added to the space (deposit-date extension). */
+  addedAt: string | null;
   author: DocumentAuthorView;
   /** Uploaded from the patient side of this space (only those can be deleted by the patient). */
   patientUpload: boolean;
   masked: boolean;
   /**
-   * Hidden from the patient by a professional, now visible because the regulatory delay has run
-   * (SPEC §3.8): the patient sees it for the first time.
+   * Deposited hidden from the patient by a professional (SPEC §3.8), visible to them since this instant
+   * (the delay ran, or the professional made it visible).
    */
+  visibleToPatientSince: string | null;
+  /** … and that was less than NEWLY_VISIBLE_DAYS ago: the patient may be seeing it for the first time. */
   newlyVisible: boolean;
   /** Hidden from the legal representatives at the minor's request (only the minor sees it). */
   invisibleToRepresentatives: boolean;
@@ -94,21 +104,37 @@ function authorOf(r: DocumentReferenceResource): DocumentAuthorView {
   }
 }
 
-export function toDocumentView(r: DocumentReferenceResource): DocumentView {
+const DAY = 86_400_000;
+
+function instantOf(r: DocumentReferenceResource, url: string): string | null {
+  const value = r.extension?.find((e) => e.url === url)?.valueInstant;
+  return value && !Number.isNaN(Date.parse(value)) ? value : null;
+}
+
+/** Made visible to the patient less than NEWLY_VISIBLE_DAYS before `now`. */
+export function isNewlyVisible(visibleSince: string | null, now: Date): boolean {
+  return visibleSince !== null && now.getTime() - Date.parse(visibleSince) < NEWLY_VISIBLE_DAYS * DAY;
+}
+
+/** The list entry of a DocumentReference, read at `now` (which decides « Nouvellement visible »). */
+export function toDocumentView(r: DocumentReferenceResource, now: Date): DocumentView {
   const typeCode = r.type?.coding?.[0]?.code ?? '';
   const attachment = r.content?.[0]?.attachment;
   const labels = codesOf(r.securityLabel);
   const author = authorOf(r);
+  const visibleToPatientSince = instantOf(r, VISIBLE_SINCE_EXTENSION);
   return {
     id: r.id,
     title: attachment?.title?.trim() || r.description?.trim() || documentType(typeCode)?.label || typeCode,
     typeCode,
     typeLabel: documentType(typeCode)?.label ?? r.type?.coding?.[0]?.display ?? typeCode,
     date: r.date ?? null,
+    addedAt: instantOf(r, DEPOSIT_DATE_EXTENSION),
     author,
     patientUpload: author.kind === 'patient',
     masked: labels.includes('MASQUE_PS'),
-    newlyVisible: labels.includes('INVISIBLE_PATIENT'),
+    visibleToPatientSince,
+    newlyVisible: isNewlyVisible(visibleToPatientSince, now),
     invisibleToRepresentatives: labels.includes('INVISIBLE_REPRESENTANTS_LEGAUX'),
     labels,
     contentType: attachment?.contentType ?? 'application/octet-stream',

@@ -67,6 +67,11 @@ export const frPro = {
       'Le patient doit avoir été informé, une fois, que les professionnels qui le prennent en charge alimentent son DMP. Enregistrez-le avant votre premier dépôt.',
     recordInformation: 'Enregistrer l’information du patient',
     informationRecorded: (date: string, by: string) => `Information du patient enregistrée le ${date} par ${by}.`,
+    /** On arrival (GET professional-status): what was recorded before this visit. */
+    informedOnBy: (date: string, by: string) => `Patient informé le ${date} par ${by}.`,
+    informedOn: (date: string) => `Patient informé le ${date}.`,
+    notInformed: 'Aucune information du patient n’est enregistrée pour l’instant.',
+    noConsent: 'Aucun consentement ne vous couvre pour ce patient.',
     oppositionTitle: 'Opposition à l’envoi d’un document',
     oppositionText:
       'Le patient peut s’opposer, pour un motif légitime, à l’envoi d’un document dans son DMP. Indiquez l’identifiant unique du document : son dépôt sera refusé.',

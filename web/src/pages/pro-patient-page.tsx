@@ -12,12 +12,16 @@ import { todayInFrance } from '../pro/format.ts';
 import { IdentitySummary } from '../pro/identity-summary.tsx';
 import { displayName, isMinorOn } from '../pro/patient-identity.ts';
 import { useProPatient } from '../pro/pro-patient-context.tsx';
+import { RequestErrorAlert } from '../pro/problem-notice.tsx';
 import { ConsentPanel, InformationPanel, OppositionPanel } from '../pro/record-panels.tsx';
+import { useProfessionalStatus } from '../pro/use-professional-status.ts';
 
 /** `/pro/patient`: the selected patient's record as the professional may use it. */
 export function ProPatientPage() {
   const { state, signIn } = useAuth();
   const { patient, records, session, clear } = useProPatient();
+  // On arrival: informed? consent? (or the patient's refusal, SPEC §3.2, in the server's words).
+  const arrival = useProfessionalStatus(state.status === 'signedIn' && patient ? patient.id : null);
 
   if (state.status !== 'signedIn' || !patient) {
     return (
@@ -51,6 +55,7 @@ export function ProPatientPage() {
       <section aria-labelledby="identite" className={fr.cx('fr-mb-6w')}>
         <h2 id="identite">{tp.identity.title}</h2>
         <IdentitySummary patient={patient} />
+        {arrival.error !== undefined && <RequestErrorAlert error={arrival.error} />}
         <ButtonsGroup
           inlineLayoutWhen="sm and up"
           buttons={[
@@ -65,8 +70,8 @@ export function ProPatientPage() {
           ]}
         />
       </section>
-      <ConsentPanel patientId={patient.id} />
-      <InformationPanel patientId={patient.id} />
+      <ConsentPanel patientId={patient.id} status={arrival.status} />
+      <InformationPanel patientId={patient.id} status={arrival.status} />
       <DocumentsPanel patientId={patient.id} reloadKey={reloadKey} />
       <EmergencyPanel patientId={patient.id} professionCode={state.me.profession?.code} />
       {isMinorOn(patient, todayInFrance()) && <SecretConnectionPanel patientId={patient.id} />}

@@ -21,7 +21,11 @@ describe('the feeding form', () => {
       subject: { kind: 'reference', id: PATIENT }, practiceSetting: 'AMBULATOIRE', facilityType: null, contentType: 'application/pdf',
       content: { kind: 'inline', base64: values.file!.base64 }, level: 'N', labels: ['INVISIBLE_PATIENT'], description: null,
     });
-    expect(parsed.input.authors).toEqual([{ reference: '#author', resourceType: 'PractitionerRole', rpps: '10000010008', display: null }]);
+    // The author's declared specialty (J01) travels with the caller's PractitionerRole, as the server keeps it.
+    expect(parsed.input.authors).toEqual([{
+      reference: '#author', resourceType: 'PractitionerRole', rpps: '10000010008', display: null,
+      specialty: { system: 'urn:oid:1.2.250.1.213.1.1.4.5', code: 'G15_10/SM54' },
+    }]);
     // The chosen day is kept whatever the time zone (noon local time).
     expect(parsed.input.date.slice(0, 10)).toBe('2026-01-10');
   });

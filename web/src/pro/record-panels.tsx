@@ -9,6 +9,7 @@ import { formatDateTime } from './format.ts';
 import { RequestErrorAlert } from './problem-notice.tsx';
 import { proFetch } from './pro-fetch.ts';
 import { useProPatient } from './pro-patient-context.tsx';
+import { consentLine, informationLine, type ProfessionalStatus, type StatusLine } from './professional-status.ts';
 import { issuesFor, RequestError } from './request-error.ts';
 
 type Scope = 'professional' | 'structure';
@@ -31,8 +32,14 @@ function useAction<T>() {
   return { busy, error, run };
 }
 
+/** What was on record when the professional arrived (a success), or what is missing (information). */
+function ArrivalLine({ line }: { line: StatusLine | null }) {
+  if (!line) return null;
+  return <Alert severity={line.recorded ? 'success' : 'info'} small className={fr.cx('fr-mb-2w')} description={line.text} />;
+}
+
 /** SPEC §3.5: the patient's consent, for the professional or for the care team of their structure. */
-export function ConsentPanel({ patientId }: { patientId: string }) {
+export function ConsentPanel({ patientId, status = null }: { patientId: string; status?: ProfessionalStatus | null }) {
   const { records, remember } = useProPatient();
   const [scope, setScope] = useState<Scope>('professional');
   const action = useAction<{ scope: Scope; recordedAt: string }>();
@@ -50,6 +57,7 @@ export function ConsentPanel({ patientId }: { patientId: string }) {
     <section aria-labelledby="consentement" className={fr.cx('fr-mb-6w')}>
       <h2 id="consentement">{tp.patient.consentTitle}</h2>
       <p>{tp.patient.consentText}</p>
+      <ArrivalLine line={consentLine(status, records)} />
       {records.consent && (
         <Alert severity="success" small role="status" className={fr.cx('fr-mb-2w')} description={tp.patient.consentRecorded(formatDateTime(records.consent.recordedAt), records.consent.scope)} />
       )}
@@ -73,13 +81,15 @@ export function ConsentPanel({ patientId }: { patientId: string }) {
 }
 
 /** SPEC §2: the patient was informed that their record is fed (who, when: the first recording stays). */
-export function InformationPanel({ patientId }: { patientId: string }) {
+export function InformationPanel({ patientId, status = null }: { patientId: string; status?: ProfessionalStatus | null }) {
   const { records, remember } = useProPatient();
   const action = useAction<{ informedAt: string; informedBy: { name: string } | null }>();
+  const informed = records.information !== undefined || (status?.patientInformed ?? null) !== null;
   return (
     <section aria-labelledby="information" className={fr.cx('fr-mb-6w')}>
       <h2 id="information">{tp.patient.informationTitle}</h2>
       <p>{tp.patient.informationText}</p>
+      <ArrivalLine line={informationLine(status, records)} />
       {records.information && (
         <Alert
           severity="success"
@@ -93,7 +103,7 @@ export function InformationPanel({ patientId }: { patientId: string }) {
       <Button
         disabled={action.busy}
         iconId="fr-icon-check-line"
-        priority={records.information ? 'secondary' : 'primary'}
+        priority={informed ? 'secondary' : 'primary'}
         onClick={() =>
           void action.run(
             () => proFetch(`/api/dossiers/${patientId}/feeding-information`, { method: 'POST', body: {}, idempotent: true }),
