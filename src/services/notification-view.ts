@@ -67,10 +67,17 @@ export function renderNotification(deps: Pick<ServiceDeps, 'reference'>, row: No
       title = `${space.own ? 'Votre dossier' : `Le dossier de ${space.name}`} a été mis à jour : nous vous invitons à consulter un professionnel de santé`;
       link = NOTIFICATION_LINKS.documents;
       break;
-    case 'settings.changed_by_other':
-      title = `${str(p.by) ?? 'Une autre personne'} a modifié les paramètres de confidentialité de ${space.own ? 'votre espace' : `l’espace de ${space.name}`}`;
+    case 'settings.changed_by_other': {
+      const by = str(p.by) ?? 'Une autre personne';
+      const where = space.own ? 'votre espace' : `l’espace de ${space.name}`;
+      const carer = str(p.carerName) ?? 'un aidant';
+      // A carer mandate given or taken back is a change of who may act in the space (issue 4).
+      if (p.delegation === 'granted') title = `${by} a donné un mandat d’aidant à ${carer} sur ${where}`;
+      else if (p.delegation === 'revoked') title = `${by} a retiré le mandat d’aidant de ${carer} sur ${where}`;
+      else title = `${by} a modifié les paramètres de confidentialité de ${where}`;
       link = NOTIFICATION_LINKS.settings;
       break;
+    }
     default:
       title = `Un nouvel événement concerne ${yourRecord}`;
   }

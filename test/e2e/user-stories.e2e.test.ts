@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { pdfBytes } from '../support/documents.ts';
 import { insertDossier, insWithKey, relate } from '../support/fixtures.ts';
+import { personAccount } from '../support/notifications.ts';
 import { DEMO_PATIENT, startSignInServer, type SignInServer } from '../support/sign-in-server.ts';
 import { launchChromium } from './browser.ts';
 import {
@@ -242,6 +244,29 @@ describe('user stories across both portals, in Chromium', () => {
     const shown = await pro.evaluate(async (url) => [...new Uint8Array(await (await fetch(url!)).arrayBuffer())], await frame.getAttribute('src'));
     expect(Buffer.from(shown).equals(content)).toBe(true);
     await story.check(pro, 'pro-document');
+  });
+
+  it('a patient gives a carer a mandate from their settings, then takes it back', async () => {
+    const story = await startStory('carer');
+    const { s, patient } = story;
+    // Fixture: the carer activated their own space, and signs in to it with this e-mail.
+    const carerId = await insertDossier(s.db, { ins: insWithKey('1880575123458'), state: 'active', birthName: 'MOREAU', firstNames: 'Hugo', birthDate: '1988-02-02', sex: 'M' });
+    await personAccount(s.db, { kind: 'person', accountId: randomUUID(), dossierId: carerId, displayName: 'Hugo Moreau' }, 'hugo.moreau@example.test');
+
+    await patientSignsIn(story, '/parametres/confidentialite');
+    const carers = patient.locator('section[aria-labelledby="carers-title"]');
+    await patient.getByRole('heading', { name: 'Mes aidants' }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => carers.textContent(), { timeout: 15_000 }).toContain('Vous n’avez désigné aucun aidant.');
+    await carers.locator('input[type="email"]').fill('hugo.moreau@example.test');
+    await story.check(patient, 'patient-carer-form');
+    await patient.getByRole('button', { name: 'Donner un mandat d’aidant' }).click();
+    await expect.poll(() => carers.textContent(), { timeout: 15_000 }).toContain('Hugo Moreau est désormais votre aidant');
+    await expect.poll(() => patient.getByRole('list', { name: 'Aidants ayant un mandat en cours' }).textContent()).toContain('Hugo Moreau');
+    await story.check(patient, 'patient-carer-granted');
+    await patient.getByRole('button', { name: 'Retirer le mandat Hugo Moreau' }).click();
+    await expect.poll(() => carers.textContent(), { timeout: 15_000 }).toContain('Le mandat de Hugo Moreau est retiré');
+    expect(await carers.textContent()).toContain('Vous n’avez désigné aucun aidant.');
+    await story.check(patient, 'patient-carer-revoked');
   });
 
   it('a parent switches to their child’s space and finds the document a professional fed for the child', async () => {

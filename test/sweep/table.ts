@@ -119,6 +119,11 @@ export const SPECS: Spec[] = [
   { route: 'PUT /api/dossiers/:dossierId/settings', variant: 'block SAMU', scope: 'dossier', probes: dossierProbes, allowed: ['owner'], audited: true, build: (ids) => ({ method: 'PUT', url: `/api/dossiers/${ids.dossier}/settings`, body: { blockSamu: true }, headers: { 'idempotency-key': randomUUID() } }) },
   { route: 'POST /api/dossiers/:dossierId/blocked-professionals', variant: 'block a directory professional', scope: 'dossier', probes: dossierProbes, allowed: ['owner'], audited: true, build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/blocked-professionals`, body: { rpps: '10000000052' } }) },
   { route: 'DELETE /api/dossiers/:dossierId/blocked-professionals/:rpps', variant: 'unblock the blocked professional', scope: 'dossier', probes: dossierProbes, allowed: ['owner'], audited: true, build: (ids) => ({ method: 'DELETE', url: `/api/dossiers/${ids.dossier}/blocked-professionals/10000000037` }) },
+  // Carer mandates: the sweep runs with the carer feature off, so the owner's valid grant is refused after the
+  // access decision (400, traced), and revoking a carer without a mandate answers 404 (traced).
+  { route: 'GET /api/dossiers/:dossierId/carers', variant: 'list', scope: 'dossier', probes: dossierProbes, allowed: ['owner'], audited: true, build: (ids) => ({ method: 'GET', url: `/api/dossiers/${ids.dossier}/carers` }) },
+  { route: 'POST /api/dossiers/:dossierId/carers', variant: 'grant by e-mail', scope: 'dossier', probes: dossierProbes, allowed: ['owner'], allowedStatuses: [400], audited: true, build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/carers`, body: { email: 'aidant.sweep@example.test' }, headers: { 'idempotency-key': randomUUID() } }) },
+  { route: 'DELETE /api/dossiers/:dossierId/carers/:carerDossierId', variant: 'revoke', scope: 'dossier', probes: dossierProbes, allowed: ['owner'], allowedStatuses: [404], audited: true, build: (ids) => ({ method: 'DELETE', url: `/api/dossiers/${ids.dossier}/carers/7c0c0f8e-1111-4222-8333-444455556666` }) },
   { route: 'GET /api/dossiers/:dossierId/history', variant: 'read', scope: 'dossier', probes: dossierProbes, allowed: ['operator', 'owner'], audited: true, build: (ids) => ({ method: 'GET', url: `/api/dossiers/${ids.dossier}/history?limit=20` }) },
 
   // ---- /api: what professionals record ----

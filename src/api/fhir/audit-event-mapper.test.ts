@@ -42,6 +42,8 @@ describe('describeForPatient', () => {
     ['a settings change', { ...holder, action: 'settings.update' }, 'Vous avez modifié vos paramètres de confidentialité'],
     ['a block', { ...holder, action: 'professional.block', details: { professionalName: 'Dr Paul Martin' } }, 'Vous avez bloqué l’accès de Dr Paul Martin à votre dossier'],
     ['an unblock', { ...holder, action: 'professional.unblock', details: {} }, 'Vous avez rétabli l’accès d’un professionnel à votre dossier'],
+    ['a carer mandate given', { ...holder, action: 'delegation.grant', details: { carerName: 'Paul Durand' } }, 'Vous avez donné un mandat d’aidant à Paul Durand'],
+    ['a carer mandate revoked', { ...holder, action: 'delegation.revoke', details: {} }, 'Vous avez retiré un mandat d’aidant'],
     ['a break-glass access', { action: 'emergency.start', mode: 'bris_de_glace' }, 'Accès en urgence (bris de glace) par Dr Claire Lambert (Médecin)'],
     ['a SAMU access', { action: 'emergency.start', mode: 'samu' }, 'Accès en urgence (régulation SAMU) par Dr Claire Lambert (Médecin)'],
     ['a refused emergency access', { action: 'emergency.start', mode: 'normal', details: { mode: 'samu' }, outcome: 'denied' }, 'Tentative d’accès en urgence (régulation SAMU) par Dr Claire Lambert (Médecin) : refusée'],
@@ -69,7 +71,8 @@ describe('describeForPatient', () => {
   it('has its own wording for every action of the history', () => {
     const actions = ['document.read', 'document.search', 'document.feed', 'document.replace', 'document.delete', 'document.labels.update',
       'dossier.identity.read', 'dossier.lifecycle.create', 'dossier.lifecycle.activate', 'dossier.lifecycle.oppose', 'dossier.lifecycle.close',
-      'dossier.lifecycle.reopen', 'consent.record', 'settings.update', 'professional.block', 'professional.unblock', 'emergency.start', 'auth.sign_in'];
+      'dossier.lifecycle.reopen', 'consent.record', 'settings.update', 'professional.block', 'professional.unblock', 'emergency.start', 'auth.sign_in',
+      'delegation.read', 'delegation.grant', 'delegation.revoke'];
     for (const action of actions) expect(describeForPatient(row({ action }))).not.toContain('effectué une action');
   });
 

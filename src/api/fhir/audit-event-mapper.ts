@@ -23,6 +23,8 @@ type ActionSpec = { action: AuditAction; interaction?: string; done: (d: Details
 const doc = (d: Details) => (typeof d.title === 'string' && d.title.trim() ? `le document « ${d.title.trim()} »` : 'un document');
 const ofDoc = (d: Details) => (typeof d.title === 'string' && d.title.trim() ? `du document « ${d.title.trim()} »` : 'd’un document');
 const ofPro = (d: Details) => (typeof d.professionalName === 'string' && d.professionalName.trim() ? `de ${d.professionalName.trim()}` : 'd’un professionnel');
+const toCarer = (d: Details) => (typeof d.carerName === 'string' && d.carerName.trim() ? `à ${d.carerName.trim()}` : 'à un aidant');
+const carerMandate = (d: Details) => (typeof d.carerName === 'string' && d.carerName.trim() ? `le mandat d’aidant de ${d.carerName.trim()}` : 'un mandat d’aidant');
 const fixed = (action: AuditAction, done: string, attempt: string, interaction?: string): ActionSpec => ({ action, interaction, done: () => done, attempt: () => attempt });
 const onDoc = (action: AuditAction, pp: string, inf: string, interaction: string): ActionSpec => ({
   action, interaction, done: (d) => `${pp} ${doc(d)}`, attempt: (d) => `${inf} ${doc(d)}`,
@@ -54,6 +56,9 @@ const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   'settings.update': fixed('U', 'modifié vos paramètres de confidentialité', 'modifier vos paramètres de confidentialité', 'update'),
   'professional.block': { action: 'U', done: (d) => `bloqué l’accès ${ofPro(d)} à votre dossier`, attempt: (d) => `bloquer l’accès ${ofPro(d)}` },
   'professional.unblock': { action: 'U', done: (d) => `rétabli l’accès ${ofPro(d)} à votre dossier`, attempt: (d) => `rétablir l’accès ${ofPro(d)}` },
+  'delegation.read': fixed('R', 'consulté la liste de vos aidants', 'consulter la liste de vos aidants', 'read'),
+  'delegation.grant': { action: 'C', interaction: 'create', done: (d) => `donné un mandat d’aidant ${toCarer(d)}`, attempt: (d) => `donner un mandat d’aidant ${toCarer(d)}` },
+  'delegation.revoke': { action: 'D', interaction: 'delete', done: (d) => `retiré ${carerMandate(d)}`, attempt: (d) => `retirer ${carerMandate(d)}` },
   'secret.start': fixed('E', 'ouvert une connexion secrète', 'ouvrir une connexion secrète'),
   'emergency.start': fixed('E', 'accédé à votre dossier en urgence', 'accéder à votre dossier en urgence'),
   'auth.sign_in': fixed('E', 'connecté', 'se connecter'),

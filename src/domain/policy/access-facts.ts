@@ -26,6 +26,8 @@ export const POLICY_ACTIONS = [
   'document.labels.update',
   'settings.read',
   'settings.update',
+  /** Granting or revoking a carer's mandate (SPEC §1 carers). */
+  'delegation.update',
   'professional.block',
   'consent.record',
   'information.record',

@@ -47,6 +47,15 @@ describe('decideAccess — foundation rules', () => {
     ['operator acts on request', operator, 'dossier.lifecycle.close', 'active', '1990-01-01', 'allow:POLICY_OPERATOR'],
     ['only operators import', pro, 'population.import', 'active', '1990-01-01', 'deny:POLICY_OPERATOR_ONLY'],
     ['apps have no rule yet', app, 'dossier.identity.read', 'active', '1990-01-01', 'deny:POLICY_NO_RULE'],
+    // Carer mandates (SPEC §1): those who manage the space grant and revoke them; nobody else.
+    ['holder grants or revokes a carer mandate', holderOfChild, 'delegation.update', 'active', '1950-01-01', 'allow:POLICY_HOLDER'],
+    ['parent of a minor manages the carers', parent, 'delegation.update', 'active', '2015-03-10', 'allow:POLICY_LEGAL_REPRESENTATIVE'],
+    ['parent of an adult child manages nothing', parent, 'delegation.update', 'active', '2000-03-10', 'deny:POLICY_NO_RELATIONSHIP'],
+    ['a carer cannot grant or revoke mandates', carer, 'delegation.update', 'active', '1940-01-01', 'deny:POLICY_CARER_CANNOT_CHANGE'],
+    ['closed space: no mandate changes', holderOfChild, 'delegation.update', 'closed', '1950-01-01', 'deny:DOSSIER_CLOSED'],
+    ['professional cannot change mandates', pro, 'delegation.update', 'active', '1950-01-01', 'deny:POLICY_NO_RULE'],
+    ['operator cannot change mandates', operator, 'delegation.update', 'active', '1950-01-01', 'deny:POLICY_NO_RULE'],
+    ['apps cannot change mandates', app, 'delegation.update', 'active', '1950-01-01', 'deny:POLICY_NO_RULE'],
   ];
   it.each(table)('%s', (_name, actor, action, state, birthDate, expected) => {
     const d = decide(actor, action, state, birthDate);
@@ -55,6 +64,14 @@ describe('decideAccess — foundation rules', () => {
 
   it('carers are refused when the carer feature is switched off', () => {
     expect(decide(carer, 'dossier.identity.read', 'active', '1940-01-01', false)).toEqual({ effect: 'deny', reason: 'POLICY_NO_RELATIONSHIP' });
+  });
+
+  it('a protector with representation of the person manages the carer mandates', () => {
+    const protector: Actor = { kind: 'person', accountId: 'a-prot', dossierId: 'protector-dossier', displayName: 'Tuteur' };
+    const d = decideAccess({ actor: protector, action: 'delegation.update', now, settings: { carersEnabled: true },
+      relationships: [{ kind: 'protector', relatedDossierId: 'protector-dossier', endedAt: null }],
+      dossier: { dossierId: child, state: 'active', birthDate: '1940-01-01' } });
+    expect(d).toEqual({ effect: 'allow', reason: 'POLICY_PROTECTOR_REPRESENTATION', role: 'protector' });
   });
 
   it('an ended relationship gives nothing', () => {

@@ -28,7 +28,9 @@ export function decideForPatientSide(req: AccessRequest, role: PatientSideRole):
       return ok();
     case 'settings.update':
     case 'professional.block':
-      // A carer sees the space but does not decide who else may (SPEC §1 carers).
+    case 'delegation.update':
+      // A carer sees the space but does not decide who else may (SPEC §1 carers): neither settings,
+      // blocks, nor the carers' mandates, their own included.
       return role === 'carer' ? deny('POLICY_CARER_CANNOT_CHANGE') : ok();
     case 'document.search':
       return dossier!.state === 'active' ? ok() : deny('DOSSIER_NOT_ACTIVATED');

@@ -86,3 +86,24 @@ export function readHistory(portal: PortalId, dossierId: string, before: number 
   if (before !== null) query.set('before', String(before));
   return apiFetch<HistoryPage>(portal, `${base(dossierId)}/history?${query.toString()}`);
 }
+
+/** One carer mandate in force (GET /api/dossiers/:id/carers). */
+export interface CarerMandate {
+  carerDossierId: string;
+  name: string;
+  since: string;
+}
+
+/** The carers of a space, and how many the rules in force allow (0: carers are not open). */
+export interface CarerMandates {
+  maxCarers: number;
+  carers: CarerMandate[];
+}
+
+export const readCarers = (portal: PortalId, dossierId: string) => apiFetch<CarerMandates>(portal, `${base(dossierId)}/carers`);
+
+export const grantCarer = (portal: PortalId, dossierId: string, email: string) =>
+  apiFetch<{ mandate: CarerMandate; created: boolean }>(portal, `${base(dossierId)}/carers`, { method: 'POST', ...json({ email }) });
+
+export const revokeCarer = (portal: PortalId, dossierId: string, carerDossierId: string) =>
+  apiFetch<unknown>(portal, `${base(dossierId)}/carers/${encodeURIComponent(carerDossierId)}`, { method: 'DELETE' });

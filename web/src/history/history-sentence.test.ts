@@ -38,7 +38,8 @@ describe('history entry as a French sentence', () => {
   it('sorts each action into one filterable kind', () => {
     expect(['document.read', 'document.search', 'settings.read', 'dossier.audit.read'].map(kindOf)).toEqual(['consultation', 'consultation', 'consultation', 'consultation']);
     expect(['document.feed', 'document.delete', 'document.labels.update', 'opposition.record'].map(kindOf)).toEqual(['documents', 'documents', 'documents', 'documents']);
-    expect(['settings.update', 'professional.block', 'consent.record'].map(kindOf)).toEqual(['confidentiality', 'confidentiality', 'confidentiality']);
+    expect(['settings.update', 'professional.block', 'consent.record', 'delegation.grant', 'delegation.revoke'].map(kindOf))
+      .toEqual(['confidentiality', 'confidentiality', 'confidentiality', 'confidentiality', 'confidentiality']);
     expect(['emergency.start', 'secret.start'].map(kindOf)).toEqual(['emergency', 'emergency']);
     expect(['auth.sign_in', 'dossier.lifecycle.activate'].map(kindOf)).toEqual(['account', 'account']);
   });

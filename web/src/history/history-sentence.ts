@@ -142,7 +142,7 @@ export type HistoryKind = (typeof HISTORY_KINDS)[number];
 export function kindOf(action: string): HistoryKind {
   if (action === 'emergency.start' || action === 'secret.start') return 'emergency';
   if (action === 'auth.sign_in' || action.startsWith('dossier.lifecycle.')) return 'account';
-  if (['settings.update', 'professional.block', 'professional.unblock', 'consent.record', 'information.record'].includes(action)) return 'confidentiality';
+  if (['settings.update', 'professional.block', 'professional.unblock', 'consent.record', 'information.record', 'delegation.grant', 'delegation.revoke'].includes(action)) return 'confidentiality';
   if (action.startsWith('document.') && action !== 'document.read' && action !== 'document.search') return 'documents';
   if (action === 'opposition.record') return 'documents';
   return 'consultation';

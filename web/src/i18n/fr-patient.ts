@@ -4,7 +4,7 @@
  */
 /** Titles of the patient sections added by these pages (spread into fr.ts `sections`). */
 export const patientSectionTexts = {
-  privacySettings: { title: 'Confidentialité', description: 'Masquage, accès en urgence, professionnels bloqués, médecin traitant.' },
+  privacySettings: { title: 'Confidentialité', description: 'Masquage, accès en urgence, professionnels bloqués, médecin traitant, aidants.' },
   history: { title: 'Historique d’activité', description: 'Qui a consulté ou modifié votre espace santé, et quand.' },
 };
 
@@ -203,6 +203,27 @@ export const frPatient = {
       removed: 'Vous n’avez plus de médecin traitant déclaré.',
       cancel: 'Annuler',
     },
+  },
+  carers: {
+    title: 'Mes aidants',
+    intro:
+      'Un aidant est une personne de confiance à qui vous donnez accès à votre espace santé. Il voit votre espace comme vous, mais ne peut ni modifier vos paramètres, ni vos directives anticipées, ni supprimer vos documents. Chacune de ses actions est enregistrée à son nom. Vous pouvez retirer son mandat à tout moment, sans avoir à vous justifier.',
+    loading: 'Chargement de vos aidants…',
+    closed: 'La désignation d’un aidant n’est pas encore ouverte.',
+    none: 'Vous n’avez désigné aucun aidant.',
+    listLabel: 'Aidants ayant un mandat en cours',
+    since: (date: string) => `aidant depuis le ${date}`,
+    limit: (max: number) => (max === 1 ? 'Vous pouvez désigner un seul aidant.' : `Vous pouvez désigner jusqu’à ${max} aidants.`),
+    full: 'Pour désigner un autre aidant, retirez d’abord le mandat en cours.',
+    addLegend: 'Désigner un aidant',
+    emailLabel: 'Adresse électronique de l’aidant',
+    emailHint:
+      'L’adresse avec laquelle votre aidant se connecte à son propre profil Mon espace santé. Il doit d’abord avoir activé son profil. Format attendu : nom@domaine.fr',
+    add: 'Donner un mandat d’aidant',
+    added: (name: string) => `${name} est désormais votre aidant : il a accès à votre espace santé.`,
+    already: (name: string) => `${name} est déjà votre aidant.`,
+    revoke: 'Retirer le mandat',
+    revoked: (name: string) => `Le mandat de ${name} est retiré : il n’a plus accès à votre espace santé.`,
   },
   history: {
     title: 'Historique d’activité',

@@ -4,6 +4,7 @@ import { messages } from '../i18n/index.ts';
 import { frPatient } from '../i18n/fr-patient.ts';
 import { AppLink } from '../router/app-link.tsx';
 import { sections, type SectionId } from '../router/routes.ts';
+import { CarersSection } from '../settings/carers-section.tsx';
 import { PrivacySettings } from '../settings/privacy-settings.tsx';
 import { SpaceGate } from '../spaces/space-gate.tsx';
 
@@ -27,7 +28,14 @@ export function PrivacySettingsPage({ section }: { section: 'settings' | 'privac
           </li>
         </ul>
       </nav>
-      <SpaceGate>{(space) => <PrivacySettings key={space.dossierId} dossierId={space.dossierId} />}</SpaceGate>
+      <SpaceGate>
+        {(space) => (
+          <>
+            <PrivacySettings key={space.dossierId} dossierId={space.dossierId} />
+            <CarersSection key={`carers-${space.dossierId}`} dossierId={space.dossierId} canManage={space.relationship !== 'carer'} />
+          </>
+        )}
+      </SpaceGate>
     </Page>
   );
 }

@@ -1,0 +1,30 @@
+import { listActiveCarers, type CarerMandateRow } from '../store/relationship-repo.ts';
+import { runDossierOperation } from './dossier-operation.ts';
+import type { RequestContext, ServiceDeps } from './service-deps.ts';
+
+/** One carer mandate in force, as the patient side sees it. */
+export type CarerMandateView = { carerDossierId: string; name: string; since: string };
+/** The carers of a space and how many the rules in force allow (OPENMES_MAX_CARERS; 0: feature off). */
+export type CarerMandatesView = { maxCarers: number; carers: CarerMandateView[] };
+export type CarerOptions = { maxCarers: number };
+
+export const carerName = (r: { givenName: string | null; familyName: string | null }): string =>
+  `${r.givenName ?? ''} ${r.familyName ?? ''}`.trim() || 'Aidant';
+
+export const mandateView = (r: CarerMandateRow): CarerMandateView =>
+  ({ carerDossierId: r.carerDossierId, name: carerName(r), since: r.grantedAt.toISOString() });
+
+/**
+ * Lists the carers who hold a mandate on the space (SPEC §1): whoever may read the space's settings
+ * may see who else acts in it.
+ */
+export async function listCarerMandates(deps: ServiceDeps, ctx: RequestContext, dossierId: string, options: CarerOptions): Promise<CarerMandatesView> {
+  return runDossierOperation<CarerMandatesView>(deps, ctx, dossierId, { write: false }, async ({ tx, now, access, trace, refuse }) => {
+    const target = { type: 'CarerMandate', id: null };
+    const decision = access.decide('settings.read');
+    if (!access.dossier || decision.effect === 'deny') return refuse('delegation.read', decision, target);
+    const carers = (await listActiveCarers(tx, dossierId, now)).map(mandateView);
+    await trace('delegation.read', decision, target);
+    return { ok: true, value: { maxCarers: options.maxCarers, carers } };
+  });
+}
