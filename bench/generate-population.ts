@@ -1,3 +1,4 @@
+import { seededRandom as prng } from '../test/support/seeded-random.ts';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
@@ -34,17 +35,6 @@ const HEADER = 'ins,insOid,birthName,firstNames,birthDate,sex,birthPlace,email,r
 const BAD_KINDS = ['key', 'syntax', 'missing-name', 'sex-mismatch', 'duplicate', 'rep-ins', 'rep-of-adult', 'birth-date'] as const;
 const DAY = 86_400_000;
 
-/** Deterministic PRNG (mulberry32): the same seed gives the same file. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The lines of a synthetic population file (CSV header first), generated lazily. */
 export function* generatePopulation(o: GenerateOptions): Generator<string> {

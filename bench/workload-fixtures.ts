@@ -8,17 +8,6 @@ import pg from 'pg';
  * base64 characters of inline content).
  */
 
-/** Small deterministic PRNG (mulberry32) so that seeding is reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const LOINC: readonly (readonly [string, string])[] = [
   ['11488-4', 'Consult note'],

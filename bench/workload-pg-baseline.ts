@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { cpus } from 'node:os';
-import { machineCpu, machineDelta, makeDocumentReference, percentileSorted, cpuTracker, postgresPidsOf, prng, summarize, type Spread } from './workload-fixtures.ts';
+import { machineCpu, machineDelta, makeDocumentReference, percentileSorted, cpuTracker, postgresPidsOf, summarize, type Spread } from './workload-fixtures.ts';
+import { seededRandom as prng } from '../test/support/seeded-random.ts';
 import { round } from './workload-load.ts';
 
 /**

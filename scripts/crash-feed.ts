@@ -20,7 +20,8 @@ import { PrivateCluster, type KillRecord } from './crash/cluster.ts';
 import { FEEDER, seed } from './crash/fixtures.ts';
 import { EnvironmentError, runUnderSubreaper, sleep } from './crash/proc.ts';
 import { duplicateCount, orphanCount, verifyRun, type Verification } from './crash/verify.ts';
-import { seededRandom, WriterPool } from './crash/writers.ts';
+import { seededRandom } from '../test/support/seeded-random.ts';
+import { WriterPool } from './crash/writers.ts';
 
 const { values: opts } = parseArgs({
   options: {

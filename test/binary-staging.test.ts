@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentFhirId, parseDocumentFhirId } from '../src/api/fhir/fhir-ids.ts';
+import { documentFhirId, parseDocumentFhirId } from '../src/domain/resource-ids.ts';
 import type { Actor } from '../src/domain/actor.ts';
 import { SYSTEM_CHAIN } from '../src/domain/audit-chain.ts';
 import { insertAccount } from '../src/store/account-repo.ts';

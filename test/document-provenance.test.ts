@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/domain/actor.ts';
 import { loadReferenceData } from '../src/services/load-reference-data.ts';
 import { runRevisibility } from '../src/services/run-revisibility.ts';
-import { parseDocumentFhirId } from '../src/api/fhir/fhir-ids.ts';
+import { parseDocumentFhirId } from '../src/domain/resource-ids.ts';
 import { documentReference } from './support/documents.ts';
 import { doctor, insertDossier, insWithKey, personFor } from './support/fixtures.ts';
 import { createTestApp, type TestApp } from './support/test-app.ts';

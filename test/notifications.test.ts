@@ -4,8 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/domain/actor.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../src/jobs/outbox-dispatcher.job.ts';
 import { runRevisibility } from '../src/services/run-revisibility.ts';
-import { parseDocumentFhirId } from '../src/api/fhir/fhir-ids.ts';
-import { documentFhirIdOf } from '../src/services/notification-view.ts';
+import { documentFhirId, parseDocumentFhirId } from '../src/domain/resource-ids.ts';
 import { documentReference } from './support/documents.ts';
 import { doctor, insertDossier, insWithKey, operator, personFor, relate } from './support/fixtures.ts';
 import { personAccount, professionalAccount, serviceDeps } from './support/notifications.ts';
@@ -98,7 +97,7 @@ describe(`notifications (${ENGINE})`, () => {
     const latest = await latestOf(marie, 'document.added');
     // The link opens the document in the portal, which names it by its FHIR id.
     expect(latest).toMatchObject({ kind: 'document.added', title: 'Dr Jean Dupont a ajouté le document « Compte rendu d’IRM du genou »', link: `/documents?document=${id}` });
-    expect(documentFhirIdOf(marie.dossierId, parseDocumentFhirId(id)!.documentId)).toBe(id);
+    expect(documentFhirId(marie.dossierId, parseDocumentFhirId(id)!.documentId)).toBe(id);
     expect((await latestOf(paul, 'document.added'))!.title).toBe('Dr Jean Dupont a ajouté le document « Compte rendu d’IRM du genou » au dossier de Marie Martin');
     expect(await mailsTo('marie@example.test')).toBe(before + 1);
   });

@@ -1,4 +1,4 @@
-import { parseDocumentFhirId } from '../../src/api/fhir/fhir-ids.ts';
+import { parseDocumentFhirId } from '../../src/domain/resource-ids.ts';
 import { describeProblem, verifyAudit } from '../../src/services/verify-audit.ts';
 import { openDb } from '../../src/store/db.ts';
 import type { Ack, Unacked } from './writers.ts';

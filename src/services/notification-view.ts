@@ -1,3 +1,4 @@
+import { documentFhirId } from '../domain/resource-ids.ts';
 import type { NotificationRow } from '../store/notification-repo.ts';
 import { professionLabel } from './actor-view.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -90,14 +91,9 @@ export function renderNotification(deps: Pick<ServiceDeps, 'reference'>, row: No
 /** The document's page in the portal, which names documents by their FHIR id. */
 function documentLink(dossierId: string, documentId: unknown): string {
   return typeof documentId === 'string' && UUID.test(documentId)
-    ? `${NOTIFICATION_LINKS.documents}?document=${documentFhirIdOf(dossierId, documentId)}`
+    ? `${NOTIFICATION_LINKS.documents}?document=${documentFhirId(dossierId, documentId)}`
     : NOTIFICATION_LINKS.documents;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The FHIR id of a document: the encoding of api/fhir/fhir-ids.ts `documentFhirId` (services cannot import the edge; a test keeps both equal). */
-export function documentFhirIdOf(dossierId: string, documentId: string): string {
-  const bytes = (uuid: string) => Buffer.from(uuid.replace(/-/g, ''), 'hex');
-  return Buffer.concat([bytes(dossierId), bytes(documentId)]).toString('base64url').replace(/_/g, '.');
-}

@@ -6,6 +6,7 @@
  *
  *   OPENMES_FUZZ_RUNS=200000 OPENMES_FUZZ_SEED=42 npx vitest run test/fuzz
  */
+import { seededRandom as prng } from '../support/seeded-random.ts';
 import { describe, expect, it } from 'vitest';
 import { seedCorpus } from '../../src/domain/content/__fixtures__/samples.ts';
 import {
@@ -20,17 +21,6 @@ const SEED = Number(process.env.OPENMES_FUZZ_SEED) || 0x0badc0de;
 const MAX_BYTES = 1_000_000;
 const HANG_MS = 1000;
 
-/** mulberry32: small, fast, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DECLARED = [
   'application/pdf',

@@ -4,7 +4,7 @@
  * an action both sides allowed changes the model.
  */
 import { randomUUID } from 'node:crypto';
-import { documentFhirId } from '../../src/api/fhir/fhir-ids.ts';
+import { documentFhirId } from '../../src/domain/resource-ids.ts';
 import { documentReference, pdfBytes } from '../support/documents.ts';
 import { isMinor, type Doc, type Label } from './access-oracle.ts';
 import { Runner, type Resource, type RunContext } from './access-runner.ts';

@@ -1,7 +1,7 @@
 import type { Actor } from '../../src/domain/actor.ts';
 import { insertAccount } from '../../src/store/account-repo.ts';
 import { dossierIdForIns } from '../../src/store/dossier-repo.ts';
-import { documentFhirId, parseDocumentFhirId } from '../../src/api/fhir/fhir-ids.ts';
+import { documentFhirId, parseDocumentFhirId } from '../../src/domain/resource-ids.ts';
 import { documentReference } from '../support/documents.ts';
 import { insertDossier, insWithKey, operator, personFor, relate } from '../support/fixtures.ts';
 import type { SweepApp, SweepRequest } from './harness.ts';

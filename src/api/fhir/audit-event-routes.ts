@@ -5,7 +5,7 @@ import { requireActor } from '../authenticate.ts';
 import type { AppDeps } from '../build-app.ts';
 import { toFhirAuditEvent } from './audit-event-mapper.ts';
 import { searchsetBundle } from './bundle-builder.ts';
-import { isUuid } from './fhir-ids.ts';
+import { isUuid } from '../../domain/resource-ids.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 

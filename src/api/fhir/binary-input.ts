@@ -1,7 +1,7 @@
 import { decodeBase64Strict } from '../../domain/content/index.ts';
 import { issue, type ValidationIssue } from '../../domain/validation-issue.ts';
 import { DOCUMENT_REFERENCE_ISSUE_CODES as C, fhirString, isObj, readBase64, referenceId } from './document-reference-mapper.ts';
-import { isUuid } from './fhir-ids.ts';
+import { isUuid } from '../../domain/resource-ids.ts';
 
 /** A Binary to stage, as read from `POST Binary`: the patient it is for, its declared type and its bytes. */
 export type BinaryInput = { dossierId: string; contentType: string; bytes: Uint8Array };

@@ -5,7 +5,7 @@ import { requireActor } from '../authenticate.ts';
 import type { AppDeps } from '../build-app.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
 import { parseBinary } from './binary-input.ts';
-import { documentFhirId } from './fhir-ids.ts';
+import { documentFhirId } from '../../domain/resource-ids.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const idempotencyHeader = {

@@ -5,7 +5,7 @@ import type { DocumentSubmission } from '../../services/document-submission.ts';
 import { STAGED_BINARY_ISSUES } from '../../services/staged-content.ts';
 import type { NewDocumentInput } from './document-reference-mapper.ts';
 import { INS_SYSTEM_URIS } from './ins-systems.ts';
-import { isUuid, parseDocumentFhirId } from './fhir-ids.ts';
+import { isUuid, parseDocumentFhirId } from '../../domain/resource-ids.ts';
 
 /** Turns a parsed DocumentReference into the service's submission: decodes content, resolves ids. */
 export function toSubmission(input: NewDocumentInput, maxBytes: number, path = 'DocumentReference'): { ok: true; submission: DocumentSubmission } | { ok: false; issues: ValidationIssue[] } {

@@ -7,7 +7,7 @@ import { requireActor } from '../authenticate.ts';
 import type { AppDeps } from '../build-app.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
 import { documentResource } from './document-resource.ts';
-import { parseDocumentFhirId } from './fhir-ids.ts';
+import { parseDocumentFhirId } from '../../domain/resource-ids.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const LABEL_SYSTEM = 'urn:oid:1.2.250.1.213.1.1.4.13';

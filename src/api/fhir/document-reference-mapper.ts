@@ -1,7 +1,11 @@
-import { CONFIDENTIALITY_LABELS, type ConfidentialityLabel, type ConfidentialityLevel, type DocumentAuthor, type DocumentMeta } from '../../domain/document.ts';
+import { CONFIDENTIALITY_LABELS, type ConfidentialityLabel, type ConfidentialityLevel } from '../../domain/document.ts';
 import { validateIns } from '../../domain/identity/ins.ts';
-import { ID_NAT_PS_SYSTEM, RPPS_SYSTEM } from '../../domain/identity/rpps.ts';
-import { isIsoCalendarDate, issue, type ValidationIssue } from '../../domain/validation-issue.ts';
+import { issue, type ValidationIssue } from '../../domain/validation-issue.ts';
+import { containedById, parseAuthors } from './document-author-parser.ts';
+import {
+  DOCUMENT_REFERENCE_ISSUE_CODES, type DocumentContentInput, type DocumentSubject, type NewDocumentInput, type ParseDocumentContext,
+  type ParseDocumentReferenceResult, type RelatedRef,
+} from './document-reference-input.ts';
 import { INS_SYSTEM_URIS } from './ins-systems.ts';
 
 /**
@@ -10,102 +14,20 @@ import { INS_SYSTEM_URIS } from './ins-systems.ts';
  * access. DOMAIN.md §2.5, §3.3; SPEC §2, §3.8.
  */
 
-import { canonicalSystem, FHIR_SYSTEMS, LOINC_CODE, fhirString, isDateTime, isInstant, isObj, NON_PS_CODES, referenceId, type Obj } from './fhir-primitives.ts';
+import { canonicalSystem, FHIR_SYSTEMS, LOINC_CODE, fhirString, isDateTime, isInstant, isObj, referenceId, type Obj } from './fhir-primitives.ts';
 
 export * from './fhir-primitives.ts';
 export * from './document-reference-to-fhir.ts';
+export * from './document-reference-input.ts';
 
-export const DOCUMENT_REFERENCE_ISSUE_CODES = {
-  RESOURCE_TYPE: 'FHIR_RESOURCE_TYPE',
-  UNKNOWN_ELEMENT: 'FHIR_UNKNOWN_ELEMENT',
-  MODIFIER: 'FHIR_MODIFIER_UNSUPPORTED',
-  REQUIRED: 'FHIR_REQUIRED',
-  DATATYPE: 'FHIR_DATATYPE',
-  STATUS: 'FHIR_STATUS_NOT_CURRENT',
-  CODING: 'FHIR_CODING',
-  CODE_SYSTEM: 'FHIR_CODE_SYSTEM',
-  SUBJECT: 'FHIR_SUBJECT',
-  AUTHOR: 'FHIR_AUTHOR',
-  SECURITY_LABEL: 'FHIR_SECURITY_LABEL',
-  CONTENT: 'FHIR_CONTENT',
-  ATTACHMENT_URL: 'FHIR_ATTACHMENT_URL',
-  BASE64: 'FHIR_BASE64',
-  TOO_LARGE: 'FHIR_CONTENT_TOO_LARGE',
-  HASH: 'FHIR_HASH',
-  RELATES_TO: 'FHIR_RELATES_TO',
-  PERIOD: 'FHIR_PERIOD',
-} as const;
 const C = DOCUMENT_REFERENCE_ISSUE_CODES;
 
-export type DocumentSubject = { kind: 'reference'; id: string } | { kind: 'ins'; system: string; value: string };
-export type DocumentContentInput = { kind: 'inline'; base64: string } | { kind: 'binary'; reference: string };
-export type AuthorResourceType = 'Practitioner' | 'PractitionerRole' | 'Patient' | 'Device';
-/**
- * An author as declared by the producer; informative only (the service takes the author from the actor),
- * except the XDS authorSpecialty (JDV_J01) of a contained PractitionerRole, which the service keeps when
- * that role's practitioner is the caller.
- */
-export type DeclaredAuthor = {
-  reference: string | null; resourceType: AuthorResourceType | null; rpps: string | null; display: string | null;
-  specialty: ParsedSpecialty | null;
-};
-export type ParsedSpecialty = { system: string; code: string };
-export type RelatedRef =
-  | { kind: 'identifier'; system: string | null; value: string; typeCode: string | null }
-  | { kind: 'reference'; reference: string };
-
-/** A document to deposit, as read from a DocumentReference: DocumentMeta's fields the producer owns. */
-export type NewDocumentInput = {
-  masterIdentifier: string;
-  status: 'current';
-  typeCode: string;
-  typeSystem: string;
-  /** Null when `category` is absent: the service derives it from the type (ASS_X16). */
-  classCode: string | null;
-  title: string;
-  description: string | null;
-  subject: DocumentSubject;
-  authors: DeclaredAuthor[];
-  /** DocumentReference.date (instant). */
-  date: string;
-  /** content.attachment.creation, when given. */
-  creation: string | null;
-  periodStart: string | null;
-  periodEnd: string | null;
-  facilityType: string | null;
-  practiceSetting: string | null;
-  formatCode: string | null;
-  formatSystem: string | null;
-  related: RelatedRef[];
-  contentType: string;
-  content: DocumentContentInput;
-  declaredSize?: number;
-  declaredHashSha1Base64?: string;
-  /** Id of the DocumentReference this one replaces (relatesTo replaces). */
-  relatesToReplaces?: string;
-  level: ConfidentialityLevel;
-  labels: ConfidentialityLabel[];
-};
-
-export type ParseDocumentContext = {
-  /** Largest accepted document, in bytes (decoded). */
-  maxBytes: number;
-  /** Server FHIR base: absolute references under it are accepted like relative ones. */
-  baseUrl?: string;
-  /** Inside an ITI-65 transaction: attachment.url may be a `urn:uuid:` of a Binary entry. */
-  inBundle?: boolean;
-  /** Path prefix of the issues (default `DocumentReference`). */
-  root?: string;
-};
-
-export type ParseDocumentReferenceResult = { ok: true; input: NewDocumentInput } | { ok: false; issues: ValidationIssue[] };
 
 const ELEMENTS = new Set([
   'resourceType', 'id', 'meta', 'implicitRules', 'language', 'text', 'contained', 'extension', 'modifierExtension',
   'masterIdentifier', 'identifier', 'status', 'docStatus', 'type', 'category', 'subject', 'date', 'author',
   'authenticator', 'custodian', 'relatesTo', 'description', 'securityLabel', 'content', 'context',
 ]);
-const AUTHOR_TYPES: ReadonlySet<string> = new Set<AuthorResourceType>(['Practitioner', 'PractitionerRole', 'Patient', 'Device']);
 const LEVELS: ReadonlySet<string> = new Set<ConfidentialityLevel>(['N', 'R', 'V']);
 const LABELS: ReadonlySet<string> = new Set(CONFIDENTIALITY_LABELS);
 
@@ -262,107 +184,6 @@ export function parseSubject(v: unknown, path: string, issues: Issues, baseUrl?:
   return { kind: 'ins', system, value: ins.value };
 }
 
-function containedById(v: unknown, path: string, issues: Issues): Map<string, Obj> {
-  const byId = new Map<string, Obj>();
-  if (v === undefined) return byId;
-  if (!Array.isArray(v)) {
-    issues.push(issue(path, C.DATATYPE, 'contained doit être une liste de ressources.'));
-    return byId;
-  }
-  v.forEach((res, i) => {
-    const id = isObj(res) ? fhirString(res.id, 64) : undefined;
-    if (!isObj(res) || typeof res.resourceType !== 'string' || !id) issues.push(issue(`${path}[${i}]`, C.DATATYPE, 'Chaque ressource contenue doit avoir un resourceType et un id.'));
-    else byId.set(id, res);
-  });
-  return byId;
-}
-
-function parseAuthors(v: unknown, path: string, contained: Map<string, Obj>, issues: Issues, baseUrl?: string): DeclaredAuthor[] {
-  if (v === undefined) return [];
-  if (!Array.isArray(v)) {
-    issues.push(issue(path, C.DATATYPE, 'author doit être une liste de références.'));
-    return [];
-  }
-  const authors: DeclaredAuthor[] = [];
-  v.forEach((a, i) => {
-    const author = isObj(a) ? readAuthor(a, contained, baseUrl) : undefined;
-    if (!author) {
-      issues.push(issue(`${path}[${i}]`, C.AUTHOR, 'L’auteur doit référencer un Practitioner, PractitionerRole, Patient ou Device (ressource contenue « #id » ou Type/id).'));
-      return;
-    }
-    const role = author.resourceType === 'PractitionerRole' && author.reference?.startsWith('#') ? contained.get(author.reference.slice(1)) : undefined;
-    const specialty = role ? readSpecialty(role.specialty, `${path}[${i}].specialty`, issues) : null;
-    authors.push({ ...author, specialty: specialty ?? null });
-  });
-  return authors;
-}
-
-/**
- * The XDS authorSpecialty (JDV_J01) of a contained PractitionerRole: at most one coding besides the
- * ordinal specialty (TRE_R38) that the server itself writes there, informative only. The code is
- * checked against J01 by the service.
- */
-function readSpecialty(v: unknown, path: string, issues: Issues): ParsedSpecialty | null | undefined {
-  if (v === undefined) return null;
-  if (!Array.isArray(v)) {
-    issues.push(issue(path, C.DATATYPE, 'specialty doit être une liste de codages.'));
-    return undefined;
-  }
-  const declared: ParsedSpecialty[] = [];
-  let malformed = false;
-  v.forEach((cc) => {
-    const codings = isObj(cc) && Array.isArray(cc.coding) ? cc.coding : [];
-    if (codings.length === 0) malformed = true;
-    for (const c of codings) {
-      const system = isObj(c) ? fhirString(c.system, 512) : undefined;
-      const code = isObj(c) ? fhirString(c.code, 256) : undefined;
-      if (!system || !code) malformed = true;
-      else if (canonicalSystem(system) !== FHIR_SYSTEMS.TRE_R38_SPECIALTY) declared.push({ system: canonicalSystem(system), code });
-    }
-  });
-  if (malformed) issues.push(issue(path, C.CODING, 'Chaque spécialité de l’auteur doit porter un codage (system et code).'));
-  else if (declared.length > 1) issues.push(issue(path, C.CODING, 'Une seule spécialité de l’auteur (JDV_J01) est attendue.'));
-  return malformed || declared.length > 1 ? undefined : declared[0] ?? null;
-}
-
-function readAuthor(a: Obj, contained: Map<string, Obj>, baseUrl?: string): DeclaredAuthor | undefined {
-  const display = fhirString(a.display, 256) ?? null;
-  const ref = fhirString(a.reference, 512);
-  if (ref?.startsWith('#')) {
-    const res = contained.get(ref.slice(1));
-    if (!res || !AUTHOR_TYPES.has(String(res.resourceType))) return undefined;
-    return { reference: ref, resourceType: res.resourceType as AuthorResourceType, rpps: rppsOf(res, contained), display, specialty: null };
-  }
-  if (ref) {
-    const type = [...AUTHOR_TYPES].find((t) => referenceId(ref, t, baseUrl) !== undefined) as AuthorResourceType | undefined;
-    return type ? { reference: ref, resourceType: type, rpps: null, display, specialty: null } : undefined;
-  }
-  const rpps = rppsOfIdentifiers([a.identifier]);
-  if (!rpps) return undefined;
-  const type = typeof a.type === 'string' && AUTHOR_TYPES.has(a.type) ? (a.type as AuthorResourceType) : 'Practitioner';
-  return { reference: null, resourceType: type, rpps, display, specialty: null };
-}
-
-/** RPPS of a contained Practitioner, or of the Practitioner a contained PractitionerRole points to. */
-function rppsOf(res: Obj, contained: Map<string, Obj>): string | null {
-  if (res.resourceType === 'Practitioner') return rppsOfIdentifiers(Array.isArray(res.identifier) ? res.identifier : []);
-  if (res.resourceType === 'PractitionerRole' && isObj(res.practitioner)) {
-    const ref = fhirString(res.practitioner.reference, 512);
-    const p = ref?.startsWith('#') ? contained.get(ref.slice(1)) : undefined;
-    if (p?.resourceType === 'Practitioner') return rppsOfIdentifiers(Array.isArray(p.identifier) ? p.identifier : []);
-  }
-  return null;
-}
-
-function rppsOfIdentifiers(identifiers: unknown[]): string | null {
-  for (const id of identifiers) {
-    if (!isObj(id) || typeof id.value !== 'string') continue;
-    if (id.system === RPPS_SYSTEM && /^\d{11}$/.test(id.value)) return id.value;
-    // idNatPs of type RPPS: "8" + the 11-digit RPPS (TRE_G08).
-    if (id.system === ID_NAT_PS_SYSTEM && /^8\d{11}$/.test(id.value)) return id.value.slice(1);
-  }
-  return null;
-}
 
 function readDate(v: unknown, path: string, issues: Issues, o: { required: boolean; instant: boolean }): string | null | undefined {
   if (v === undefined) {

@@ -4,7 +4,7 @@ import { OPENMES_EXTENSIONS } from './fhir-primitives.ts';
 import type { StoredDocument } from '../../services/search-documents.ts';
 import type { AppDeps } from '../build-app.ts';
 import { toFhirDocumentReference } from './document-reference-mapper.ts';
-import { documentFhirId } from './fhir-ids.ts';
+import { documentFhirId } from '../../domain/resource-ids.ts';
 
 /** The J01 coding of a stored author specialty (its code system is the one the value set gives it). */
 function authorSpecialtyCoding(deps: AppDeps, code: string | null): { system: string; code: string; display?: string } | undefined {

@@ -12,7 +12,7 @@ import { parseDocumentReference } from './document-reference-mapper.ts';
 import { documentSearchRoute } from './document-search-route.ts';
 import { labelPatchRoutes } from './document-label-routes.ts';
 import { documentResource } from './document-resource.ts';
-import { documentFhirId, parseDocumentFhirId } from './fhir-ids.ts';
+import { documentFhirId, parseDocumentFhirId } from '../../domain/resource-ids.ts';
 import { buildTransactionResponse, parseProvideBundle } from './provide-bundle.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';

@@ -7,7 +7,7 @@ import type { AppDeps } from '../build-app.ts';
 import { searchsetBundle } from './bundle-builder.ts';
 import { boundsToRange, decodeCursor, documentSearchToParams, encodeCursor, parseDocumentSearch, type DocumentSearch } from './document-search-params.ts';
 import { documentResource } from './document-resource.ts';
-import { documentFhirId } from './fhir-ids.ts';
+import { documentFhirId } from '../../domain/resource-ids.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const FIND_RESPONSE = 'https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-find-documentreferences-comprehensive-response';

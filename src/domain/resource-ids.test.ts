@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { documentFhirId, parseDocumentFhirId } from './fhir-ids.ts';
+import { documentFhirId, parseDocumentFhirId } from './resource-ids.ts';
 
 describe('dossier-scoped FHIR ids', () => {
   it('round-trip, and are valid FHIR ids (A-Z a-z 0-9 - ., at most 64)', () => {
