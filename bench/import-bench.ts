@@ -21,7 +21,7 @@ import { writePopulationFile } from './generate-population.ts';
  * validation, no audit). Each measurement runs in its own process, so peak RSS is its own.
  * Appends the figures to BENCHMARKS.md.
  */
-type Engine = 'pglite' | 'postgres';
+export type Engine = 'pglite' | 'postgres';
 type Measure = {
   engine: Engine; kind: 'openmes' | 'raw'; lines: number; seconds: number; rowsPerSecond: number; peakRssMb: number; detail: string;
   /** 1-minute load average when the measure started: other work on the machine skews the figures. */
@@ -147,7 +147,7 @@ async function rawInsert(db: Db, file: string, batch: number): Promise<{ lines: 
   return { lines, inserted };
 }
 
-async function freshDb(engine: Engine): Promise<{ db: Db; dispose: () => Promise<void> }> {
+export async function freshDb(engine: Engine): Promise<{ db: Db; dispose: () => Promise<void> }> {
   if (engine === 'pglite') {
     const dataDir = mkdtempSync(join(tmpdir(), 'openmes-bench-pglite-'));
     const db = await openDb({ dataDir });
@@ -172,7 +172,7 @@ async function freshDb(engine: Engine): Promise<{ db: Db; dispose: () => Promise
   };
 }
 
-function machine(): string {
+export function machine(): string {
   const cpuModel = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m)?.[1] ?? cpus()[0]?.model ?? 'unknown';
   let postgres = 'n/a';
   try {

@@ -7,6 +7,10 @@ const WORKLOADS: Record<string, { describe: string; run: (argv: string[]) => Pro
     describe: 'population import: [--rows 1000000] [--engines pglite,postgres] [--bad-ratio 0.01] [--batch 2000]',
     run: async (argv) => (await import('./import-bench.ts')).runImportBench(argv),
   },
+  professionals: {
+    describe: 'directory of professionals import (RPPS extract): [--rows 200000] [--engines pglite,postgres] [--batch 5000] [--no-write]',
+    run: async (argv) => (await import('./import-professionals-bench.ts')).runProfessionalsBench(argv),
+  },
   workload: {
     describe: 'HTTP/FHIR workload W1–W4 of shared/bench/WORKLOAD.md with baselines: [--engines postgres,pglite] [--duration 20] [--runs 3] ' +
       '[--warmup 5] [--patients 2000] [--docs-per-patient 20] [--quick] [--w4 auto|fhir|history|both] [--only w2,w3,w4,w1] [--no-baselines] ' +

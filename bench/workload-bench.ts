@@ -52,7 +52,8 @@ const WHAT_IFS = ['prepared', 'history-join', 'outbox-index'];
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const TOKEN_TTL_SECONDS = 4 * 3600;
+// The longest lifetime the server accepts (OPENMES_ACCESS_TOKEN_TTL_SECONDS, at most an hour, set below).
+const TOKEN_TTL_SECONDS = 3600;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 export async function runWorkloadBench(argv: string[]): Promise<void> {
@@ -164,7 +165,7 @@ async function runEngine(engine: Engine, o: Options): Promise<EngineResult> {
   const dbName = `openmes_bench_${randomBytes(4).toString('hex')}`;
   const env: Env = {
     OPENMES_MODE: 'development', OPENMES_HOST: '127.0.0.1', OPENMES_PORT: String(port), OPENMES_LOG_LEVEL: 'warn',
-    OPENMES_DATA_DIR: join(work, 'data'),
+    OPENMES_DATA_DIR: join(work, 'data'), OPENMES_ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS),
     ...(engine === 'postgres' ? { DATABASE_URL: withDatabase(o.adminUrl, dbName) } : {}),
   };
   if (engine === 'postgres') await admin(o.adminUrl, `CREATE DATABASE ${dbName}`);

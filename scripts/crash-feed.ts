@@ -90,7 +90,7 @@ async function run(): Promise<number> {
   log(`cluster up on 127.0.0.1:${cluster.port} (socket in ${cluster.dir})`);
   const publicUrl = 'http://openmes.crash.test';
   const { dossierId, token } = await seed(cluster.url, `${publicUrl}/oidc`);
-  const app = new AppSupervisor({ DATABASE_URL: cluster.url, OPENMES_PUBLIC_URL: publicUrl, OPENMES_MODE: 'development' }, join(cluster.dir, 'app.log'));
+  const app = new AppSupervisor({ DATABASE_URL: cluster.url, OPENMES_PUBLIC_URL: publicUrl, OPENMES_MODE: 'development', OPENMES_ACCESS_TOKEN_TTL_SECONDS: '3600' }, join(cluster.dir, 'app.log'));
   live.app = app;
   await app.start();
   log(`application up at ${app.baseUrl} (pid ${app.pid})`);

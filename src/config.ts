@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseTrustedProxies } from './config-proxies.ts';
+import { weakSecretReason } from './config-secrets.ts';
 
 /**
  * Configuration, parsed once at start from `OPENMES_*` environment variables (plus the conventional
@@ -27,6 +29,13 @@ const schema = z.object({
   OPENMES_PATIENT_OIDC_ISSUER: z.string().url().optional(),
   OPENMES_PATIENT_OIDC_CLIENT_ID: z.string().optional(),
   OPENMES_PATIENT_OIDC_CLIENT_SECRET: z.string().optional(),
+  // Addresses (IPs or CIDRs, comma-separated) whose X-Forwarded-* headers are believed; none by default.
+  OPENMES_TRUSTED_PROXIES: z.string().default('').transform((value, ctx) => {
+    const parsed = parseTrustedProxies(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `not an IP address or CIDR: ${parsed.invalid}` });
+    return parsed.ok ? parsed.proxies : [];
+  }),
+  OPENMES_API_DOCS: z.enum(['public', 'off']).optional(),
 });
 
 export type Config = {
@@ -48,6 +57,10 @@ export type Config = {
   cookieSecret: string | undefined;
   proIdentityProvider: ExternalIdp | undefined;
   patientIdentityProvider: ExternalIdp | undefined;
+  /** IPs / CIDRs of the reverse proxies whose X-Forwarded-* headers are trusted (empty: none). */
+  trustedProxies: string[];
+  /** Swagger UI and the OpenAPI document at /api/docs: public, or off (the default in production). */
+  apiDocs: 'public' | 'off';
 };
 
 export type ExternalIdp = { issuer: string; clientId: string; clientSecret: string | undefined };
@@ -69,6 +82,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     if (!e.OPENMES_COOKIE_SECRET) missing.push('OPENMES_COOKIE_SECRET');
     if (!e.OPENMES_SMTP_URL) missing.push('OPENMES_SMTP_URL');
     if (missing.length) throw new ConfigError(`Invalid configuration for production:\n  missing ${missing.join('\n  missing ')}`);
+    const weak = weakSecretReason(e.OPENMES_COOKIE_SECRET!);
+    if (weak) throw new ConfigError(`Invalid configuration for production:\n  OPENMES_COOKIE_SECRET: ${weak}`);
   }
   const idp = (issuer?: string, clientId?: string, clientSecret?: string): ExternalIdp | undefined =>
     issuer && clientId ? { issuer, clientId, clientSecret } : undefined;
@@ -91,5 +106,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     cookieSecret: e.OPENMES_COOKIE_SECRET,
     proIdentityProvider: idp(e.OPENMES_PRO_OIDC_ISSUER, e.OPENMES_PRO_OIDC_CLIENT_ID, e.OPENMES_PRO_OIDC_CLIENT_SECRET),
     patientIdentityProvider: idp(e.OPENMES_PATIENT_OIDC_ISSUER, e.OPENMES_PATIENT_OIDC_CLIENT_ID, e.OPENMES_PATIENT_OIDC_CLIENT_SECRET),
+    trustedProxies: e.OPENMES_TRUSTED_PROXIES,
+    apiDocs: e.OPENMES_API_DOCS ?? (e.OPENMES_MODE === 'production' ? 'off' : 'public'),
   };
 }

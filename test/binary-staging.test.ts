@@ -221,7 +221,8 @@ describe(`staging a document's content with POST Binary (${ENGINE})`, () => {
     expect(retry.json()).toEqual(first.json());
     expect(retry.headers.location).toBe(first.headers.location);
     expect(await stagedRows(patient)).toBe(before + 1);
-    expect(await auditOf(retry)).toEqual([]);
+    // The replay is decided again and traced once, as a replay (issue 8, item 7a).
+    expect(await auditOf(retry)).toEqual([expect.objectContaining({ action: 'document.content.stage', outcome: 'allowed', details: expect.objectContaining({ replay: true }) })]);
     const reused = await stage(doctor, patient, pdfBytes('autre contenu'), 'application/pdf', { 'idempotency-key': 'stage-1' });
     expect(reused.statusCode).toBe(422);
   });

@@ -53,7 +53,7 @@ describe(`shared record over FHIR (${ENGINE})`, () => {
     expect(docs.rows[0]!.n).toBe(2);
   });
 
-  it('names each problem of a bad document, stores nothing and traces nothing', async () => {
+  it('names each problem of a bad document, stores nothing, and traces the refusal once (issue 8, item 13)', async () => {
     const before = await auditCount();
     const bad = documentReference({ patientId: patient, typeCode: '99999-9', content: Buffer.from('\x89PNG not really'), contentType: 'application/pdf' });
     const res = await fhir(doctor, 'POST', '/DocumentReference', bad);
@@ -61,7 +61,9 @@ describe(`shared record over FHIR (${ENGINE})`, () => {
     const codes = res.json().issue.map((i: { details: { coding: { code: string }[] } }) => i.details.coding[0]!.code);
     expect(codes).toEqual(expect.arrayContaining(['DOCUMENT_TYPE_UNKNOWN']));
     expect(codes.some((c: string) => c.startsWith('CONTENT_'))).toBe(true);
-    expect(await auditCount()).toBe(before);
+    expect(await auditCount()).toBe(before + 1);
+    const last = (await t.db.query<{ outcome: string; reason: string }>('SELECT outcome, reason FROM audit_event WHERE dossier_id = $1 ORDER BY seq DESC LIMIT 1', [patient])).rows[0];
+    expect(last).toEqual({ outcome: 'denied', reason: 'DOCUMENT_TYPE_UNKNOWN' });
   });
 
   it('a professional without consent is told so; with consent they find the documents', async () => {

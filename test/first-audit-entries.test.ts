@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../src/domain/audit-chain.ts';
 import { verifyAudit } from '../src/services/verify-audit.ts';
 import { appendFirstAuditEntries, rowToEntry, type StoredAuditRow } from '../src/store/audit-repo.ts';
-import { dossierIdForIns } from '../src/store/dossier-repo.ts';
 import { textArrayLiteral } from '../src/store/sql-array.ts';
 import { createTestDb, ENGINE, type TestDb } from './support/test-db.ts';
 
@@ -11,7 +10,7 @@ beforeAll(async () => { db = await createTestDb(); });
 afterAll(async () => { await db.drop(); });
 
 const entry = (i: number, over: Partial<AuditEntry> = {}): AuditEntry => ({
-  dossierId: dossierIdForIns(`first-audit-${i}`), occurredAt: new Date('2026-06-01T10:00:00Z'), action: 'dossier.lifecycle.create',
+  dossierId: `f1000000-0000-4000-8000-${String(i).padStart(12, '0')}`, occurredAt: new Date('2026-06-01T10:00:00Z'), action: 'dossier.lifecycle.create',
   outcome: 'allowed', reason: 'DOSSIER_CREATED_BY_IMPORT', mode: 'normal', actorKind: 'operator', actorId: 'op-1',
   actor: { displayName: 'Opératrice "test" \\ n°1' }, targetType: 'Dossier', targetId: null, requestId: null,
   details: { line: i, note: 'a,b {c}' }, ...over,

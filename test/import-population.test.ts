@@ -8,7 +8,7 @@ import { SYSTEM_CHAIN } from '../src/domain/audit-chain.ts';
 import { importPopulation, type ImportDeps, type RejectEntry, type RejectSink } from '../src/services/import-population.ts';
 import { seedDemoPopulation } from '../src/services/seed-demo-population.ts';
 import { verifyAudit } from '../src/services/verify-audit.ts';
-import { dossierIdForIns } from '../src/store/dossier-repo.ts';
+import { findDossierIdByIns } from '../src/store/dossier-repo.ts';
 import { csv, memorySource, ndjson, person } from './support/population.ts';
 import { createTestDb, ENGINE, type TestDb } from './support/test-db.ts';
 
@@ -35,6 +35,13 @@ afterEach(async () => {
   expect((await verifyAudit(db)).problems).toEqual([]);
 });
 
+/** A dossier id is random: found through the INS index, never computed from the INS. */
+const idOf = async (ins: string): Promise<string> => {
+  const id = await findDossierIdByIns(db, ins);
+  if (!id) throw new Error(`no dossier for ${ins}`);
+  return id;
+};
+const idsOf = (ins: string[]) => Promise.all(ins.map(idOf));
 const count = async (sql: string, params: unknown[] = []) => Number((await db.query<{ n: number }>(sql, params)).rows[0]!.n);
 const readReport = (path: string): RejectEntry[] => readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as RejectEntry);
 
@@ -89,7 +96,7 @@ describe(`population import (${ENGINE})`, () => {
     expect(readReport(report).find((r) => r.line === 9)!.message).toContain('ligne 1');
 
     const rows = await db.query<{ dossier_id: string; state: string; created_at: Date; opposition_deadline: Date; email: string | null; first_names: string }>(
-      'SELECT * FROM dossier WHERE dossier_id = ANY($1::uuid[]) ORDER BY ins', [[mum, dad, child, loner].map((p) => dossierIdForIns(p.ins))]);
+      'SELECT * FROM dossier WHERE dossier_id = ANY($1::uuid[]) ORDER BY ins', [await idsOf([mum, dad, child, loner].map((p) => p.ins))]);
     expect(rows.rows).toHaveLength(4);
     for (const r of rows.rows) {
       expect(r.state).toBe('created');
@@ -98,7 +105,7 @@ describe(`population import (${ENGINE})`, () => {
     }
     expect(await count('SELECT count(*) AS n FROM dossier_by_ins WHERE ins = ANY($1::text[])', [[mum.ins, dad.ins, child.ins, loner.ins]])).toBe(4);
     const audit = await db.query<{ action: string; outcome: string; reason: string; actor_id: string; details: Record<string, unknown> }>(
-      'SELECT * FROM audit_event WHERE dossier_id = $1', [dossierIdForIns(child.ins)]);
+      'SELECT * FROM audit_event WHERE dossier_id = $1', [await idOf(child.ins)]);
     expect(audit.rows).toEqual([expect.objectContaining({
       action: 'dossier.lifecycle.create', outcome: 'allowed', reason: 'DOSSIER_CREATED_BY_IMPORT', actor_id: 'op-1',
       details: { importJobId: summary.jobId, line: 5 },
@@ -107,10 +114,10 @@ describe(`population import (${ENGINE})`, () => {
 
   it('creates legal-representative links, ranked, for the minors', async () => {
     const links = await db.query<{ kind: string; related_dossier_id: string; related_ins: string; rank: number; granted_at: Date }>(
-      'SELECT * FROM dossier_relationship WHERE dossier_id = $1 ORDER BY rank', [dossierIdForIns(child.ins)]);
+      'SELECT * FROM dossier_relationship WHERE dossier_id = $1 ORDER BY rank', [await idOf(child.ins)]);
     expect(links.rows.map((l) => [l.kind, l.related_dossier_id, l.related_ins, l.rank, l.granted_at.toISOString()])).toEqual([
-      ['legal_representative', dossierIdForIns(mum.ins), mum.ins, 1, NOW.toISOString()],
-      ['legal_representative', dossierIdForIns(dad.ins), dad.ins, 2, NOW.toISOString()],
+      ['legal_representative', await idOf(mum.ins), mum.ins, 1, NOW.toISOString()],
+      ['legal_representative', await idOf(dad.ins), dad.ins, 2, NOW.toISOString()],
     ]);
   });
 
@@ -137,7 +144,7 @@ describe(`population import (${ENGINE})`, () => {
       [3, 'IMPORT_BAD_CSV'], [5, 'IDENTITY_INS_KEY'], [7, 'IMPORT_REPRESENTATIVE_OF_ADULT'], [8, 'IDENTITY_INS_FORMAT'],
       [9, 'IDENTITY_INS_TRAITS_MISMATCH'], [13, 'IMPORT_BAD_CSV'],
     ]);
-    expect(await count('SELECT count(*) AS n FROM dossier_relationship WHERE dossier_id = $1', [dossierIdForIns(newcomer.ins)])).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM dossier_relationship WHERE dossier_id = $1', [await idOf(newcomer.ins)])).toBe(1);
   });
 
   it('stops at a bad CSV header before writing anything', async () => {
@@ -170,7 +177,7 @@ describe(`population import (${ENGINE})`, () => {
     const summary = await importPopulation(deps, ctx, await openPopulationFile(file, 'ndjson'), { batchSize: 2, rejects: rejectReportFile(report) });
     expect(summary).toMatchObject({ status: 'completed', resumedFromLine: 2, created: 9, existing: 0, rejected: 3, lines: 12 });
     expect(readReport(report).map((r) => [r.line, r.code])).toEqual([[3, 'IMPORT_BAD_JSON'], [6, 'IMPORT_DUPLICATE_INS'], [8, 'IMPORT_BAD_JSON']]);
-    const ids = people.map((p) => dossierIdForIns(p.ins));
+    const ids = await idsOf(people.map((p) => p.ins));
     expect(await count('SELECT count(*) AS n FROM dossier WHERE dossier_id = ANY($1::uuid[])', [ids])).toBe(9);
     expect(await count('SELECT count(*) AS n FROM audit_event WHERE dossier_id = ANY($1::uuid[])', [ids])).toBe(9);
   });
@@ -210,7 +217,7 @@ describe(`population import (${ENGINE})`, () => {
   });
 
   it('refuses anyone but an operator, and traces the refusal', async () => {
-    const citizen: Actor = { kind: 'person', accountId: 'acc-9', dossierId: dossierIdForIns(mum.ins), displayName: 'M' };
+    const citizen: Actor = { kind: 'person', accountId: 'acc-9', dossierId: await idOf(mum.ins), displayName: 'M' };
     const before = await digest();
     await expect(importPopulation(deps, { actor: citizen, requestId: 'r-1' }, memorySource(ndjson([person(500)]))))
       .rejects.toMatchObject({ code: 'ACCESS_DENIED' });

@@ -90,6 +90,24 @@ describe(`notifications (${ENGINE})`, () => {
     expect(first).toMatchObject({ kind: 'professional.first_access', dossierId: marie.dossierId, readAt: null, link: '/historique' });
   });
 
+  it('tells of a first feed in its own words, and of the first consultation only when the professional reads', async () => {
+    const id = await feed(lea.dossierId, 'Vaccination');
+    await dispatcher.runOnce();
+    const firsts = async () => (await centre(lea, '?limit=100')).items.filter((i) => i.kind === 'professional.first_access').map((i) => i.title);
+    expect(await firsts()).toEqual(['Dr Jean Dupont (Médecin) a alimenté votre dossier pour la première fois']);
+    t.clock.set(new Date(t.clock().getTime() + 60_000).toISOString());
+    expect((await call(doctor, 'GET', `/fhir/R4/DocumentReference/${id}`)).statusCode).toBe(200);
+    await dispatcher.runOnce();
+    expect(await firsts()).toEqual([
+      'Dr Jean Dupont (Médecin) a consulté votre dossier pour la première fois', 'Dr Jean Dupont (Médecin) a alimenté votre dossier pour la première fois',
+    ]);
+    // Neither is said twice.
+    await feed(lea.dossierId, 'Vaccination (rappel)');
+    expect((await call(doctor, 'GET', `/fhir/R4/DocumentReference/${id}`)).statusCode).toBe(200);
+    await dispatcher.runOnce();
+    expect(await firsts()).toHaveLength(2);
+  });
+
   it('tells of each new document with its author and title, and e-mails per the default preference', async () => {
     const before = await mailsTo('marie@example.test');
     const id = await feed(marie.dossierId, 'Compte rendu d’IRM du genou');
@@ -106,7 +124,8 @@ describe(`notifications (${ENGINE})`, () => {
     await feed(lea.dossierId, 'Consultation confidentielle', ['INVISIBLE_REPRESENTANTS_LEGAUX']);
     await dispatcher.runOnce();
     expect(await titles(lea)).toEqual(expect.arrayContaining([
-      'Dr Jean Dupont a ajouté le document « Consultation confidentielle »', 'Dr Jean Dupont (Médecin) a consulté votre dossier pour la première fois',
+      // Dr Dupont fed Léa's record without ever consulting it: a first feed, in its own words.
+      'Dr Jean Dupont a ajouté le document « Consultation confidentielle »', 'Dr Jean Dupont (Médecin) a alimenté votre dossier pour la première fois',
     ]));
     expect((await titles(marie)).join()).not.toContain('confidentielle');
   });

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/domain/actor.ts';
+import { auditPublicId } from '../src/domain/audit-chain.ts';
 import type { ConfidentialityLabel, DocumentMeta } from '../src/domain/document.ts';
 import { verifyAudit } from '../src/services/verify-audit.ts';
 import { insertAccount } from '../src/store/account-repo.ts';
 import { appendAudit } from '../src/store/audit-repo.ts';
 import { insertDocument } from '../src/store/document-repo.ts';
 import { isOpposed } from '../src/store/record-facts-repo.ts';
+import { upsertRegulationCentre } from '../src/store/regulation-centre-repo.ts';
+import { documentReference } from './support/documents.ts';
 import { doctor, insertDossier, insWithKey, operator, personFor, relate } from './support/fixtures.ts';
 import { createTestApp, type TestApp } from './support/test-app.ts';
 import { ENGINE } from './support/test-db.ts';
@@ -102,6 +105,8 @@ describe(`Record controls (${ENGINE})`, () => {
     await relate(t.db, lea, 'legal_representative', marie, marieIns);
     await relate(t.db, marie, 'carer', paul, paulIns);
     for (const p of [doctor as Pro, claire, nurse, pharmacist, samuDoctor]) await addAccount(p);
+    // The SAMU doctor's structure is a listed regulation centre (the SAMU mode needs it).
+    await upsertRegulationCentre(t.db, samuDoctor.structure!.finess, 'SAMU 75', t.clock());
   });
   afterAll(async () => t.close());
 
@@ -128,14 +133,16 @@ describe(`Record controls (${ENGINE})`, () => {
       expect(read.json()).toMatchObject({ maskAll: true, blockSamu: false, medecinTraitant: { rpps: claire.rpps, name: 'Dr Claire Bernard' } });
     });
 
-    it('replays a retried settings change instead of tracing it twice', async () => {
+    it('replays a retried settings change without doing it twice, decided again and traced as a replay', async () => {
       const send = () => call('PUT', `/api/dossiers/${marie}/settings`, marieActor(), { blockMaskedInEmergency: true }, 'settings-1');
       const { res: first } = await traced(marie, { action: 'settings.update', outcome: 'allowed' }, send);
-      const before = (await entries(marie)).length;
-      const retry = await send();
+      const notified = (await outbox(marie)).length;
+      // One new entry, the replay (with what the first one said); the change is not made, nor notified, again.
+      const { res: retry } = await traced(marie, { action: 'settings.update', outcome: 'allowed', details: { replay: true, changes: { blockMaskedInEmergency: { from: false, to: true } } } }, send);
       expect(retry.statusCode).toBe(200);
       expect(retry.json()).toEqual(first.json());
-      expect((await entries(marie)).length).toBe(before);
+      expect((await outbox(marie)).length).toBe(notified);
+      const before = (await entries(marie)).length;
       const other = await call('PUT', `/api/dossiers/${marie}/settings`, marieActor(), { blockMaskedInEmergency: false }, 'settings-1');
       expect(other.statusCode).toBe(422);
       expect((await entries(marie)).length).toBe(before);
@@ -156,7 +163,8 @@ describe(`Record controls (${ENGINE})`, () => {
         () => call('GET', `/api/dossiers/${marie}/settings`, paulActor()));
       const { res } = await traced(marie, { action: 'settings.update', outcome: 'denied', reason: 'POLICY_CARER_CANNOT_CHANGE' },
         () => call('PUT', `/api/dossiers/${marie}/settings`, paulActor(), { maskAll: false }));
-      expectDenied(res, 403, 'POLICY_CARER_CANNOT_CHANGE', 'Un aidant ne peut pas modifier ces paramètres.');
+      expectDenied(res, 403, 'POLICY_CARER_CANNOT_CHANGE',
+        "Un aidant consulte l'espace mais ne peut pas modifier ses paramètres de confidentialité ni bloquer un professionnel : seule la personne (ou son représentant) le peut.");
       expect((await call('GET', `/api/dossiers/${marie}/settings`, marieActor())).json().maskAll).toBe(true);
     });
 
@@ -403,7 +411,7 @@ describe(`Record controls (${ENGINE})`, () => {
       expect(res.statusCode).toBe(201);
       const { res: nurseRes } = await traced(marie, { action: 'emergency.start', outcome: 'denied', reason: 'POLICY_SAMU_ROLE_REQUIRED', mode: 'samu' },
         () => call('POST', `/api/dossiers/${marie}/emergency-access`, nurse, { mode: 'samu' }));
-      expectDenied(nurseRes, 403, 'POLICY_SAMU_ROLE_REQUIRED', 'Le mode régulation est réservé aux médecins des centres de régulation (SAMU).');
+      expectDenied(nurseRes, 403, 'POLICY_SAMU_ROLE_REQUIRED', "Le mode régulation est réservé aux médecins régulateurs exerçant dans un centre de régulation (SAMU – centre 15) reconnu ; en dehors de la régulation, utilisez l'accès en urgence (bris de glace).");
     });
 
     it('respects the patient’s blocks on SAMU and on other emergency access', async () => {
@@ -462,7 +470,7 @@ describe(`Record controls (${ENGINE})`, () => {
 
   describe('history', () => {
     const history = (dossierId: string, actor: Actor, query = '') => call('GET', `/api/dossiers/${dossierId}/history${query}`, actor);
-    type Item = { seq: number; action: string; mode: string; outcome: string; target: { type: string; id: string | null; title?: string }; text: string; actor: { name: string } };
+    type Item = { id: string; seq?: number; action: string; mode: string; outcome: string; target: { type: string; id: string | null; title?: string }; text: string; actor: { name: string } };
     const allOf = async (dossierId: string, actor: Actor): Promise<Item[]> => (await history(dossierId, actor, '?limit=100')).json().entries;
 
     async function addDocument(dossierId: string, title: string, labels: ConfidentialityLabel[], at: Date): Promise<string> {
@@ -488,13 +496,16 @@ describe(`Record controls (${ENGINE})`, () => {
       const { res, entry } = await traced(marie, { action: 'dossier.audit.read', outcome: 'allowed', reason: 'POLICY_HOLDER', target_type: 'AuditTrail' },
         () => history(marie, marieActor(), '?limit=3'));
       expect(res.statusCode).toBe(200);
-      const page = res.json() as { entries: Item[]; nextBefore: number };
+      const page = res.json() as { entries: Item[]; nextBefore: string };
+      // Entries and cursors are named by opaque ids, never by their position in the chain.
+      const idOf = async (seq: number) => auditPublicId((await t.db.query<{ hash: string }>('SELECT hash FROM audit_event WHERE dossier_id = $1 AND seq = $2', [marie, seq])).rows[0]!.hash);
       expect(page.entries).toHaveLength(3);
-      expect(page.entries[0]!.seq).toBe(entry.seq - 1);
-      expect(page.entries.map((e) => e.seq)).toEqual([entry.seq - 1, entry.seq - 2, entry.seq - 3]);
-      expect(page.nextBefore).toBe(entry.seq - 3);
+      expect(page.entries.map((e) => e.id)).toEqual([await idOf(entry.seq - 1), await idOf(entry.seq - 2), await idOf(entry.seq - 3)]);
+      expect(page.entries.every((e) => !('seq' in e))).toBe(true);
+      expect(page.nextBefore).toBe(await idOf(entry.seq - 3));
       const next = (await history(marie, marieActor(), `?limit=2&before=${page.nextBefore}`)).json();
-      expect(next.entries.map((e: Item) => e.seq)).toEqual([entry.seq - 4, entry.seq - 5]);
+      expect(next.entries.map((e: Item) => e.id)).toEqual([await idOf(entry.seq - 4), await idOf(entry.seq - 5)]);
+      expect((await history(marie, marieActor(), `?limit=2&before=${entry.seq - 3}`)).statusCode).toBe(400);
       const all = await allOf(marie, marieActor());
       const samu = all.find((e) => e.action === 'emergency.start' && e.outcome === 'allowed')!;
       expect(samu).toMatchObject({ mode: 'samu', actor: { name: 'Dr Sophie Regul', profession: { label: 'Médecin' }, structure: { name: 'SAMU 75' } } });
@@ -509,9 +520,10 @@ describe(`Record controls (${ENGINE})`, () => {
       expect(parent.filter((e) => e.mode === 'secret')).toEqual([]);
       expect(parent.some((e) => e.action === 'settings.update')).toBe(true);
       const holder = await allOf(lea, leaActor());
-      expect(holder.filter((e) => e.mode === 'secret').map((e) => e.action).sort()).toEqual(['consent.record', 'secret.start']);
+      // The start, its replay (same Idempotency-Key, traced again), the consent recorded in the session.
+      expect(holder.filter((e) => e.mode === 'secret').map((e) => e.action).sort()).toEqual(['consent.record', 'secret.start', 'secret.start']);
       const op = await allOf(lea, operator);
-      expect(op.filter((e) => e.mode === 'secret')).toHaveLength(2);
+      expect(op.filter((e) => e.mode === 'secret')).toHaveLength(3);
       // The parent's page is full despite the hidden entries: nothing shows that they exist.
       const page = (await history(lea, marieActor(), '?limit=5')).json();
       expect(page.entries).toHaveLength(5);
@@ -542,6 +554,77 @@ describe(`Record controls (${ENGINE})`, () => {
       expect(stranger.statusCode).toBe(404);
       expect((await history(marie, marieActor(), '?limit=0')).statusCode).toBe(400);
       expect((await history(marie, marieActor(), '?limit=500')).statusCode).toBe(400);
+    });
+  });
+
+  // Issue 8, item 15: each refusal names its real reason, in words the person can act on.
+  describe('refusals that say why', () => {
+    const DIRECTIVES_MESSAGE = 'Un aidant peut consulter les directives anticipées, mais seule la personne (ou son représentant) peut les ajouter, les remplacer ou les supprimer.';
+    const upload = async (actor: Actor, o: { typeCode: string; title: string; replaces?: string }) => call('POST', '/fhir/R4/DocumentReference', actor,
+      documentReference({ patientId: marie, masterIdentifier: `urn:uuid:${randomUUID()}`, ...o }));
+    const reason = (res: Res) => (res.json() as { issue: { details: { coding: { code: string }[]; text?: string } }[] }).issue[0]!.details;
+
+    it('tells a carer who may read the advance directives that only the person replaces or deletes them', async () => {
+      const created = await upload(marieActor(), { typeCode: 'EXPPAT_3', title: 'Mes directives anticipées' });
+      expect(created.statusCode, created.body).toBe(201);
+      const id = (created.json() as { id: string }).id;
+      expect((await call('GET', `/fhir/R4/DocumentReference/${id}`, paulActor())).statusCode).toBe(200);
+
+      const replaced = await traced(marie, { action: 'document.replace', outcome: 'denied', reason: 'POLICY_ADVANCE_DIRECTIVES_PROTECTED' },
+        () => upload(paulActor(), { typeCode: 'EXPPAT_3', title: 'Directives réécrites', replaces: id }));
+      expect(replaced.res.statusCode, replaced.res.body).toBe(403);
+      expect(reason(replaced.res)).toMatchObject({ coding: [{ code: 'POLICY_ADVANCE_DIRECTIVES_PROTECTED' }], text: DIRECTIVES_MESSAGE });
+
+      const deleted = await traced(marie, { action: 'document.delete', outcome: 'denied', reason: 'POLICY_ADVANCE_DIRECTIVES_PROTECTED' },
+        () => call('DELETE', `/fhir/R4/DocumentReference/${id}`, paulActor()));
+      expect(deleted.res.statusCode).toBe(403);
+      expect(reason(deleted.res)).toMatchObject({ coding: [{ code: 'POLICY_ADVANCE_DIRECTIVES_PROTECTED' }], text: DIRECTIVES_MESSAGE });
+      expect(deleted.res.body).not.toContain('paramètres');
+
+      // The person themselves replaces them (a new version; the old one stays, superseded).
+      const mine = await upload(marieActor(), { typeCode: 'EXPPAT_3', title: 'Mes directives anticipées (2026)', replaces: id });
+      expect(mine.statusCode, mine.body).toBe(201);
+      const old = await call('GET', `/fhir/R4/DocumentReference/${id}`, marieActor());
+      expect(old.json()).toMatchObject({ status: 'superseded' });
+    });
+
+    it('tells a carer that they may add documents but not remove the person’s own', async () => {
+      const created = await upload(marieActor(), { typeCode: 'DOCPAT03', title: 'Compte rendu que je garde' });
+      const id = (created.json() as { id: string }).id;
+      const { res } = await traced(marie, { action: 'document.delete', outcome: 'denied', reason: 'POLICY_CARER_CANNOT_REMOVE_DOCUMENT' },
+        () => call('DELETE', `/fhir/R4/DocumentReference/${id}`, paulActor()));
+      expect(res.statusCode).toBe(403);
+      expect(reason(res).text).toBe("Un aidant peut consulter et ajouter des documents, mais seule la personne (ou son représentant) peut remplacer ou supprimer un document déjà présent.");
+      expect((await upload(paulActor(), { typeCode: 'DOCPAT03', title: 'Ajouté par l’aidant' })).statusCode).toBe(201);
+    });
+
+    it('tells the holder of a closed space since when, until when and how to reopen it; professionals still learn nothing', async () => {
+      const zoeIns = insWithKey('2900575056009');
+      const zoe = await insertDossier(t.db, { ins: zoeIns, birthName: 'ROUX', firstNames: 'Zoé', birthDate: '1990-01-09', sex: 'F', state: 'active' });
+      const zoeActor = personFor(zoe, 'Zoé Roux');
+      expect((await call('POST', `/api/dossiers/${zoe}/consents`, claire, { scope: 'professional' })).statusCode).toBe(201);
+      expect((await call('POST', `/api/dossiers/${zoe}/close`, zoeActor, {})).statusCode).toBe(200);
+
+      const closedMessage = "Cet espace santé est clôturé depuis le 15 janvier 2026 : plus personne ne peut consulter ses documents ni son historique. "
+        + "Son titulaire (ou son représentant légal) peut le rouvrir jusqu'au 15 janvier 2036 en demandant sa réouverture ; tout redevient alors accessible comme avant la clôture. "
+        + 'Passé ce délai, les données sont détruites.';
+      const settings = await traced(zoe, { action: 'settings.read', outcome: 'denied', reason: 'DOSSIER_CLOSED_REOPENABLE' },
+        () => call('GET', `/api/dossiers/${zoe}/settings`, zoeActor));
+      expectDenied(settings.res, 403, 'DOSSIER_CLOSED_REOPENABLE', closedMessage);
+      const search = await call('GET', `/fhir/R4/DocumentReference?patient=Patient/${zoe}`, zoeActor);
+      expect(search.statusCode).toBe(403);
+      expect(reason(search)).toMatchObject({ coding: [{ code: 'DOSSIER_CLOSED_REOPENABLE' }], text: closedMessage });
+
+      // A professional (even one the patient had consented to) is answered as for a space that does not exist.
+      for (const url of [`/fhir/R4/DocumentReference?patient=Patient/${zoe}`, `/api/dossiers/${zoe}/professional-status`]) {
+        const closed = await call('GET', url, claire);
+        const absent = await call('GET', url.replace(zoe, NOBODY), claire);
+        expect(closed.statusCode, url).toBe(404);
+        expect(closed.body.replace(zoe, NOBODY).replace(/"instance":"[^"]*"/, '')).toBe(absent.body.replace(/"instance":"[^"]*"/, ''));
+      }
+
+      expect((await call('POST', `/api/dossiers/${zoe}/reopen`, zoeActor, {})).statusCode).toBe(200);
+      expect((await call('GET', `/api/dossiers/${zoe}/settings`, zoeActor)).statusCode).toBe(200);
     });
   });
 

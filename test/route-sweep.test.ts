@@ -19,12 +19,14 @@ vi.mock('fastify', async (importOriginal) => {
   return { ...mod, default: Object.assign(wrapped, mod.default) };
 });
 
+import { randomUUID } from 'node:crypto';
 import { actorId } from '../src/domain/actor.ts';
+import { auditPublicId } from '../src/domain/audit-chain.ts';
 import { verifyAudit } from '../src/services/verify-audit.ts';
-import { auditRowsOf, createSweepApp, diffFingerprints, fingerprint, type SweepApp, type SweepRequest } from './sweep/harness.ts';
-import { canariesIn, checkUnauthenticated, mayHear, normalise, reasonOf, type Finding, type FindingKind } from './sweep/judge.ts';
-import { KNOWN_FINDINGS, PUBLIC_PROBES, PUBLIC_ROUTES, SPECS, type Ids, type Probe, type Spec } from './sweep/table.ts';
-import { ACTOR_NAMES, buildWorld, TOKEN_ACTORS, type ActorName, type World } from './sweep/world.ts';
+import { auditChainOf, auditRowsOf, createSweepApp, diffFingerprints, fingerprint, type AuditRow, type SweepApp, type SweepRequest, type SweepResponse } from './sweep/harness.ts';
+import { canariesIn, checkUnauthenticated, mayHear, normalise, reasonOf, replayProblems, secretViewProblems, type Finding, type FindingKind, type HistoryView } from './sweep/judge.ts';
+import { KNOWN_FINDINGS, PUBLIC_PROBES, PUBLIC_ROUTES, REPLAYED_SPECS, SECRET_STEPS, SPECS, type Ids, type Probe, type Spec } from './sweep/table.ts';
+import { ACTOR_NAMES, buildWorld, PROS, TOKEN_ACTORS, type ActorName, type World } from './sweep/world.ts';
 import { ENGINE } from './support/test-db.ts';
 
 let s: SweepApp;
@@ -133,6 +135,134 @@ async function sweepSpec(spec: Spec): Promise<Finding[]> {
   return out;
 }
 
+const specName = (spec: Spec) => `${spec.route} [${spec.variant}]`;
+/** The replay sweep's callers: one without standing (the others of that kind are refused alike by the main sweep), and every one with a role. */
+const REPLAY_ACTORS: readonly ActorName[] = ['strangerPatient', 'blockedPro', 'unrelatedPro', 'consentedPro', 'owner', 'operator'];
+const withKey = (request: SweepRequest, key: string): SweepRequest => ({ ...request, headers: { ...request.headers, 'idempotency-key': key } });
+
+/**
+ * Replays (issue 8, item 7a): every actor sends the spec's request with an Idempotency-Key; the
+ * professionals are then blocked by the holder and replay it; then the space is closed and the holder
+ * and the operator replay theirs. Each replay is judged against a fresh request sent right after it.
+ */
+async function sweepReplay(spec: Spec): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const w = await buildWorld(s, spec.world);
+  const target = targetIds(w, spec);
+  const method = spec.route.split(' ')[0]!;
+  const report = (name: ActorName | '*', detail: string) => out.push({ kind: 'replay', key: findingKey('replay', spec, method, name), detail });
+  const sent = new Map<ActorName, { request: SweepRequest; first: SweepResponse }>();
+  for (const name of REPLAY_ACTORS) {
+    const request = withKey(spec.build(target, w), `replay-${randomUUID()}`);
+    sent.set(name, { request, first: await s.send(request, w.actors[name].token) });
+  }
+  // Replays first (they must change nothing), then the fresh requests they are judged against.
+  const replayAll = async (names: readonly ActorName[]) => {
+    const before = await fingerprint(s.db);
+    const replays = new Map<ActorName, { again: SweepResponse; rows: AuditRow[] }>();
+    for (const name of names) {
+      const again = await s.send(sent.get(name)!.request, w.actors[name].token);
+      replays.set(name, { again, rows: await auditRowsOf(s.db, again.requestId) });
+    }
+    const changed = diffFingerprints(before, await fingerprint(s.db));
+    if (changed.length) report('*', `replays changed ${changed.join('; ')}`);
+    for (const name of names) {
+      const { request, first } = sent.get(name)!;
+      const { again, rows } = replays.get(name)!;
+      const fresh = await s.send(withKey(request, `fresh-${randomUUID()}`), w.actors[name].token);
+      const business = spec.allowed.includes(name) && (spec.allowedStatuses ?? []).includes(fresh.status);
+      for (const detail of replayProblems({ request, ids: target, first, replay: again, fresh, rows, business })) report(name, detail);
+    }
+  };
+  const revoke = async (label: string, request: SweepRequest, token: string | null) => {
+    const res = await s.send(request, token);
+    // 409: already so; a closed space: nobody may do anything there any more (the spec closed it).
+    if (res.status < 300 || res.status === 409 || /^DOSSIER_CLOSED/.test(reasonOf(res) ?? '')) return;
+    throw new Error(`replay sweep: ${label}: ${res.status} ${res.body.slice(0, 300)}`);
+  };
+  // The professionals lose their right: the holder blocks them.
+  for (const rpps of [PROS.unrelated.rpps, PROS.consented.rpps]) {
+    await revoke(`block ${rpps}`, { method: 'POST', url: `/api/dossiers/${w.target.id}/blocked-professionals`, body: { rpps } }, w.actors.owner.token);
+  }
+  await replayAll(REPLAY_ACTORS.filter((a) => a !== 'owner' && a !== 'operator'));
+  // The holder loses theirs: the operator closes the space (unless the spec already did).
+  await revoke('close the space', { method: 'POST', url: `/api/dossiers/${w.target.id}/close`, body: { reason: 'Demande écrite du titulaire' } }, w.actors.operator.token);
+  await replayAll(['owner', 'operator']);
+  return out;
+}
+
+/** Every page of a dossier's history as `reader` reads it, through /api or FHIR AuditEvent. */
+async function walkHistory(label: string, dossierId: string, token: string | null, api: 'history' | 'AuditEvent', limit: number): Promise<HistoryView> {
+  const view: HistoryView = { label, status: 200, ids: [], raw: [], pageSizes: [], cursors: [], totals: [] };
+  for (let cursor: string | null = null, pages = 0; pages < 200; pages++) {
+    const url = api === 'history'
+      ? `/api/dossiers/${dossierId}/history?limit=${limit}${cursor ? `&before=${cursor}` : ''}`
+      : `/fhir/R4/AuditEvent?patient=Patient/${dossierId}&_count=${limit}${cursor ? `&_page=${cursor}` : ''}`;
+    const res = await s.send({ method: 'GET', url }, token);
+    if (res.status !== 200) return { ...view, status: res.status };
+    const body = JSON.parse(res.body) as { entries?: { id: string }[]; nextBefore?: string | null; entry?: { resource: { id: string } }[]; link?: { relation: string; url: string }[]; total?: number };
+    const entries = api === 'history' ? body.entries ?? [] : (body.entry ?? []).map((e) => e.resource);
+    view.ids.push(...entries.map((e) => e.id));
+    view.raw.push(...entries.map((e) => JSON.stringify(e)));
+    view.pageSizes.push(entries.length);
+    if (body.total !== undefined) view.totals.push(body.total);
+    const next = api === 'history' ? body.nextBefore ?? null : new URL(body.link?.find((l) => l.relation === 'next')?.url ?? 'http://x/').searchParams.get('_page');
+    if (!next) break;
+    view.cursors.push(next);
+    cursor = next;
+  }
+  return view;
+}
+
+/**
+ * Secret connection (issue 8, item 3): what a professional does in it, refused or granted, stays out of
+ * what the minor's legal representatives read (and leaves no gap, count or cursor of itself there); the
+ * minor and the operator see all of it.
+ */
+async function sweepSecretConnection(): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const w = await buildWorld(s, { minor: true });
+  const ids: Ids = { dossier: w.target.id, ins: w.target.ins, family: w.target.family, doc: w.proDoc.fhirId, ref: w.stranger.doc.fhirId };
+  const report = (key: string, detail: string) => out.push({ kind: 'secret-trace', key: `secret-trace ${key}`, detail });
+  // In the minor's world `representativeOfAdult` is a legal representative of the target.
+  const representative = w.actors.representativeOfAdult;
+  const limit = 4;
+  const views = async (who: 'representative' | 'holder' | 'operator', token: string | null) =>
+    [await walkHistory(`${who} /history`, ids.dossier, token, 'history', limit), await walkHistory(`${who} AuditEvent`, ids.dossier, token, 'AuditEvent', limit)];
+  const before = await views('representative', representative.token);
+  const pro = w.actors.unrelatedPro.token;
+  const requestIds: string[] = [];
+  const start = await s.send({ method: 'POST', url: `/api/dossiers/${ids.dossier}/secret-connection`, body: {} }, pro);
+  if (start.status !== 201) throw new Error(`secret sweep: the secret connection did not start: ${start.status} ${start.body.slice(0, 300)}`);
+  requestIds.push(start.requestId);
+  for (const step of SECRET_STEPS) {
+    const res = await s.send(step.build(ids, w), pro);
+    requestIds.push(res.requestId);
+    const refused = res.status >= 400;
+    if (refused !== step.refused || res.status >= 500 || (step.reason && reasonOf(res) !== step.reason)) {
+      report(`${step.variant} unrelatedPro`, `answered ${res.status} ${res.body.slice(0, 200)} (expected ${step.refused ? `a refusal${step.reason ? ` ${step.reason}` : ''}` : 'success'})`);
+    }
+    if ((await auditRowsOf(s.db, res.requestId)).length === 0) report(`${step.variant} unrelatedPro`, 'left no audit entry');
+  }
+  const chain = new Map<string, AuditRow>((await auditChainOf(s.db, ids.dossier)).map((r) => [auditPublicId(r.hash), r]));
+  const hidden = new Set([...chain].filter(([, r]) => r.request_id !== null && requestIds.includes(r.request_id)).map(([id]) => id));
+  const after = await views('representative', representative.token);
+  // The walks themselves are traced: the chain as the judge sees it includes them.
+  for (const r of await auditChainOf(s.db, ids.dossier)) chain.set(auditPublicId(r.hash), r);
+  const reader = actorId(representative.actor!);
+  for (const [i, view] of after.entries()) {
+    for (const detail of secretViewProblems(view, { limit, hidden, chain, reader, before: before[i] })) report(`${view.label}`, detail);
+  }
+  for (const [who, token] of [['holder', w.actors.owner.token], ['operator', w.actors.operator.token]] as const) {
+    for (const view of await views(who, token)) {
+      if (view.status !== 200) { report(view.label, `${view.status}`); continue; }
+      const missing = [...hidden].filter((id) => !view.ids.includes(id));
+      if (missing.length) report(view.label, `${missing.length} of the ${hidden.size} entries of the secret connection are missing (${missing.map((id) => chain.get(id)?.action).join(', ')})`);
+    }
+  }
+  return out;
+}
+
 describe(`R2 route sweep: every route × method × actor (${ENGINE})`, () => {
   beforeAll(async () => {
     s = await createSweepApp();
@@ -172,6 +302,35 @@ describe(`R2 route sweep: every route × method × actor (${ENGINE})`, () => {
     });
   }
 
+  it('replays: every write that takes an Idempotency-Key is in the replay table', async () => {
+    const names = new Set(SPECS.map(specName));
+    expect(REPLAYED_SPECS.filter((n) => !names.has(n)), 'replay table entries naming no spec').toEqual([]);
+    const replayed = new Set(REPLAYED_SPECS.map((n) => n.split(' [')[0]));
+    const doc = JSON.parse((await s.send({ method: 'GET', url: '/api/docs/json' }, null)).body) as { paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> };
+    const keyed = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops)
+      .filter(([, op]) => op.parameters?.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key'))
+      .map(([m]) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
+    expect(keyed.length).toBeGreaterThan(10);
+    expect(keyed.filter((k) => !replayed.has(k)), 'routes taking an Idempotency-Key missing from REPLAYED_SPECS (test/sweep/table.ts)').toEqual([]);
+  });
+
+  for (const name of REPLAYED_SPECS) {
+    it(`replay: ${name}`, async () => {
+      const spec = SPECS.find((x) => specName(x) === name)!;
+      const out = await sweepReplay(spec);
+      findings.push(...out);
+      const known = new Set(KNOWN_FINDINGS.map((k) => k.key));
+      expect(out.filter((f) => !known.has(f.key)).map((f) => `${f.key}: ${f.detail}`)).toEqual([]);
+    });
+  }
+
+  it('secret connection: nothing of it reaches the legal representatives', async () => {
+    const out = await sweepSecretConnection();
+    findings.push(...out);
+    const known = new Set(KNOWN_FINDINGS.map((k) => k.key));
+    expect(out.filter((f) => !known.has(f.key)).map((f) => `${f.key}: ${f.detail}`)).toEqual([]);
+  });
+
   it('covers 100 % of protected route × method pairs and every audit chain verifies', async () => {
     const protectedKeys = [...inventory].filter((k) => !(k in PUBLIC_ROUTES));
     const missing = protectedKeys.filter((k) => !swept.has(k));
@@ -187,7 +346,8 @@ describe(`R2 route sweep: every route × method × actor (${ENGINE})`, () => {
     console.log(`R2 sweep (${ENGINE}): ${routes.size} protected routes / ${protectedKeys.length} route×method pairs swept (${((100 * protectedKeys.filter((k) => swept.has(k)).length) / protectedKeys.length).toFixed(0)} %), `
       + `${SPECS.length} request variants, ${ACTOR_NAMES.length} actors, ${s.requests() - requestsAtStart} requests, `
       + `leaks ${count('leak')}, existence oracles ${count('oracle')} (+${count('document-oracle')} document-level behind an explicit 403), `
-      + `target data in answers ${count('canary')}, side effects ${count('side-effect')}, audit gaps ${count('audit')}, bad 401s ${count('authentication')}; `
+      + `target data in answers ${count('canary')}, side effects ${count('side-effect')}, audit gaps ${count('audit')}, bad 401s ${count('authentication')}, `
+      + `${REPLAYED_SPECS.length} writes replayed (findings ${count('replay')}), secret-connection traces seen by representatives ${count('secret-trace')}; `
       + `known open bugs ${open.join(', ') || 'none'}${fixed.length ? ` (${fixed.length} listed findings fixed: update test/sweep/table.ts)` : ''}, `
       + `${((performance.now() - started) / 1000).toFixed(1)} s`);
   });

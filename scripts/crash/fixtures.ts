@@ -1,8 +1,9 @@
 import type { Actor } from '../../src/domain/actor.ts';
 import { importTokenKeys, issueAccessToken } from '../../src/services/access-token.ts';
+import { createGrantLiveness } from '../../src/services/grant-liveness.ts';
 import { loadSigningKey, migrateDatabase } from '../../src/services/prepare-database.ts';
 import { openDb } from '../../src/store/db.ts';
-import { dossierIdForIns } from '../../src/store/dossier-repo.ts';
+import { findDossierIdByIns, newDossierId } from '../../src/store/dossier-repo.ts';
 
 /** The feeding professional (a physician with a structure). */
 export const FEEDER: Extract<Actor, { kind: 'professional' }> = {
@@ -24,14 +25,19 @@ export async function seed(databaseUrl: string, issuer: string): Promise<{ dossi
   try {
     const report = await migrateDatabase(db);
     if (!report.ok) throw new Error(`migration ${report.failed} failed: ${report.error}`);
-    const dossierId = dossierIdForIns(INS);
-    const created = new Date();
-    await db.query(
-      `INSERT INTO dossier (dossier_id, ins, ins_oid, state, birth_name, first_names, birth_date, sex, birth_place, email, created_at, opposition_deadline)
-       VALUES ($1, $2, '1.2.250.1.213.1.4.10', 'active', 'CRASH', 'Test', '1980-05-01', 'M', '75056', NULL, $3, $4) ON CONFLICT DO NOTHING`,
-      [dossierId, INS, created, new Date(created.getTime() + 42 * 86_400_000)]);
-    await db.query('INSERT INTO dossier_by_ins (ins, dossier_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [INS, dossierId]);
-    const keys = await importTokenKeys(await loadSigningKey(db, new Date()), issuer);
+    // Dossier ids are random: a rerun on the same database finds the dossier through the INS index.
+    let dossierId = await findDossierIdByIns(db, INS);
+    if (!dossierId) {
+      dossierId = newDossierId();
+      const created = new Date();
+      await db.query(
+        `INSERT INTO dossier (dossier_id, ins, ins_oid, state, birth_name, first_names, birth_date, sex, birth_place, email, created_at, opposition_deadline)
+         VALUES ($1, $2, '1.2.250.1.213.1.4.10', 'active', 'CRASH', 'Test', '1980-05-01', 'M', '75056', NULL, $3, $4)`,
+        [dossierId, INS, created, new Date(created.getTime() + 42 * 86_400_000)]);
+      await db.query('INSERT INTO dossier_by_ins (ins, dossier_id) VALUES ($1, $2)', [INS, dossierId]);
+    }
+    // The app runs with OPENMES_ACCESS_TOKEN_TTL_SECONDS=3600 (crash-feed.ts): the longest lifetime it accepts.
+    const keys = await importTokenKeys(await loadSigningKey(db, new Date()), issuer, { maxLifetimeSeconds: 3600, grants: createGrantLiveness({ db, clock: () => new Date() }) });
     // Long enough for the whole run (the writers never sign in again).
     const token = await issueAccessToken(keys, FEEDER, 3600, new Date());
     return { dossierId, token };

@@ -1,9 +1,18 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
 
-/** OpenAPI description of /api and /fhir/R4, served at /api/docs. */
-export async function registerDocs(app: FastifyInstance): Promise<void> {
+/** Where Swagger UI answers (public: the authentication hook lets it through). */
+export const API_DOCS_PATH = '/api/docs';
+
+/**
+ * OpenAPI description of /api and /fhir/R4, served at /api/docs (Swagger UI, /json, /yaml) when
+ * OPENMES_API_DOCS is `public` — the default outside production. Off, nothing answers there (404): a
+ * production platform does not publish a map of its routes unless its operator chooses to.
+ */
+export async function registerDocs(app: FastifyInstance, config: Pick<Config, 'apiDocs'>): Promise<void> {
+  if (config.apiDocs !== 'public') return;
   await app.register(swagger, {
     openapi: {
       info: {
@@ -15,5 +24,5 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: API_DOCS_PATH });
 }

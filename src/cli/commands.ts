@@ -1,7 +1,9 @@
 import type { Command } from './command.ts';
 import { dossierCommand } from './dossier-command.ts';
 import { importCommand } from './import-command.ts';
+import { jobsCommand } from './jobs-command.ts';
 import { migrateCommand } from './migrate-command.ts';
+import { regulationCentreCommand } from './regulation-centre-command.ts';
 import { seedDemoCommand } from './seed-demo-command.ts';
 import { startCommand } from './start-command.ts';
 import { tokenCommand } from './token-command.ts';
@@ -16,4 +18,6 @@ export const commands: Record<string, Command> = {
   token: tokenCommand,
   import: importCommand,
   'seed-demo': seedDemoCommand,
+  'regulation-centre': regulationCentreCommand,
+  jobs: jobsCommand,
 };

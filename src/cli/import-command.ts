@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { isAppError } from '../domain/errors.ts';
 import { formatForPath, isPopulationFormat } from '../domain/population-file.ts';
 import { DEFAULT_IMPORT_BATCH_SIZE, importPopulation, type ImportProgress } from '../services/import-population.ts';
 import type { Command } from './command.ts';
 import { CLI_OPERATOR } from './cli-operator.ts';
 import { openPopulationFile, rejectReportFile } from './population-files.ts';
-import { openPlatform } from './platform.ts';
+import { importProfessionalsCommand } from './import-professionals-command.ts';
+import { withPlatform } from './with-platform.ts';
 
-const USAGE = 'usage: openmes import population FILE [--format ndjson|csv] [--report PATH] [--batch 2000]\n';
+const USAGE = 'usage: openmes import population FILE [--format ndjson|csv] [--report PATH] [--batch 2000]\n' +
+  '       openmes import professionals FILE [--partial] [--report PATH] [--batch 5000]\n';
 
 /**
  * `openmes import population FILE`: creates a space for every valid person of the insurer's file, as
@@ -19,9 +20,10 @@ export const importCommand: Command = async ({ config, argv = [] }) => {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { format: { type: 'string' }, report: { type: 'string' }, batch: { type: 'string' } },
+    options: { format: { type: 'string' }, report: { type: 'string' }, batch: { type: 'string' }, partial: { type: 'boolean' } },
   });
   const [what, file] = positionals;
+  if (what === 'professionals' && file && positionals.length === 2) return importProfessionalsCommand(config, file, values);
   if (what !== 'population' || !file || positionals.length > 2) {
     process.stderr.write(USAGE);
     return 2;
@@ -41,8 +43,7 @@ export const importCommand: Command = async ({ config, argv = [] }) => {
     return 2;
   }
   const reportPath = typeof values.report === 'string' ? values.report : `${file}.rejects.ndjson`;
-  const platform = await openPlatform(config);
-  try {
+  return withPlatform(config, async (platform) => {
     const source = await openPopulationFile(file, format);
     const summary = await importPopulation(platform, { actor: CLI_OPERATOR, requestId: null }, source, {
       batchSize,
@@ -60,15 +61,7 @@ export const importCommand: Command = async ({ config, argv = [] }) => {
     if (summary.rejected > 0) process.stderr.write(`rejected lines reported in ${reportPath}\n`);
     process.stdout.write(`${counts}, ${rate} rows/s\n`);
     return 0;
-  } catch (err) {
-    if (isAppError(err)) {
-      process.stderr.write(`${err.code}: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  } finally {
-    await platform.close();
-  }
+  });
 };
 
 /** Progress on stderr, at most once a second: counts only, never a row. */

@@ -11,9 +11,16 @@ Commands:
   seed-demo                      load the demo population and demo accounts
   import population FILE [--format ndjson|csv] [--report PATH] [--batch 2000]
                                  import the insurer's population file (NDJSON or CSV)
+  import professionals FILE [--partial] [--report PATH] [--batch 5000]
+                                 load the public directory extract of professionals (Annuaire santé, RPPS)
+  jobs list                      the scheduled jobs and when they run
+  jobs run <name> [--at DATE]    run a scheduled job now (traced; --at: as if it were DATE, not in production)
   verify-audit                   verify the hash chains of the audit trail
   token --as <demo user>         print a short-lived access token (refused in production)
-  dossier <activate|oppose|close|reopen> DOSSIER_ID   change a space's state (as the operator)
+  dossier <activate|oppose|close|reopen> DOSSIER_ID [--reason TEXT]
+                                 change a space's state (as the operator; close and reopen need --reason)
+  regulation-centre add FINESS NAME | remove FINESS | list
+                                 the SAMU regulation centres whose physicians may use the SAMU mode
 `;
 
 async function main(): Promise<number> {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Config } from '../config.ts';
 import { importTokenKeys, type TokenKeys } from '../services/access-token.ts';
+import { createGrantLiveness } from '../services/grant-liveness.ts';
 import { loadReferenceData } from '../services/load-reference-data.ts';
 import type { ServiceDeps } from '../services/service-deps.ts';
 import { openDb, type Db } from '../store/db.ts';
@@ -32,9 +33,14 @@ export async function openPlatform(config: Config, clock: () => Date = () => new
     db: database,
     clock,
     lifecycle: { oppositionWindowDays: config.oppositionWindowDays, retentionYears: config.retentionYears },
-    settings: { carersEnabled: config.maxCarers > 0, medicoSocialEnabled: config.medicoSocialEnabled, maxDocumentBytes: config.maxDocumentBytes },
+    settings: {
+      carersEnabled: config.maxCarers > 0, medicoSocialEnabled: config.medicoSocialEnabled, maxDocumentBytes: config.maxDocumentBytes,
+      demoAccountsEnabled: config.mode !== 'production',
+    },
     reference,
-    tokenKeys: await importTokenKeys(jwk, issuerUrl(config)),
+    tokenKeys: await importTokenKeys(jwk, issuerUrl(config), {
+      maxLifetimeSeconds: config.accessTokenTtlSeconds, grants: createGrantLiveness({ db: database, clock }),
+    }),
     close: () => database.close(),
   };
 }

@@ -20,8 +20,9 @@ export async function openPopulationFile(path: string, format: PopulationFormat)
   return { name: basename(path), sha256, format, lines: readLines(path) };
 }
 
-async function* readLines(path: string): AsyncGenerator<string> {
-  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+/** The lines of a text file, read lazily; the file is closed when the reader stops early. */
+export async function* readLines(path: string, encoding: 'utf8' | 'latin1' = 'utf8'): AsyncGenerator<string> {
+  const input = createReadStream(path, { encoding, highWaterMark: 1 << 20 });
   const reader = createInterface({ input, crlfDelay: Infinity });
   try {
     yield* reader;

@@ -46,7 +46,8 @@ export const startCommand: Command = async ({ config, options }) => {
   revisibility.start();
   process.stdout.write(`\nOpenMES is running on ${platform.db.engine === 'pglite' ? 'the embedded database' : 'PostgreSQL'}:\n` +
     `  Patient portal       ${config.publicUrl}/\n  Professional portal  ${config.publicUrl}/pro\n` +
-    `  FHIR API             ${config.publicUrl}/fhir/R4/metadata\n  API documentation    ${config.publicUrl}/api/docs\n` +
+    `  FHIR API             ${config.publicUrl}/fhir/R4/metadata\n` +
+    (config.apiDocs === 'public' ? `  API documentation    ${config.publicUrl}/api/docs\n` : '') +
     `  OpenID Connect       ${platform.tokenKeys.issuer}/.well-known/openid-configuration\n` +
     (config.mode === 'production' ? '' : `  Development mailbox  ${config.publicUrl}/dev/mailbox\n`));
   if (demo) printDemoSignIns(demo, config.publicUrl);

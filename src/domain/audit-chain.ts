@@ -18,8 +18,15 @@ export type AuditEntry = {
   actor: Record<string, unknown>;
   targetType: string;
   targetId: string | null;
+  /** Our own id of the HTTP request (never the client's). */
   requestId: string | null;
   details: Record<string, unknown>;
+  /** The calling software (OAuth client of the access token), when the action came through the API. */
+  clientId?: string | null;
+  /** The client's network address: for the operator, never shown to the patient side. */
+  clientAddress?: string | null;
+  /** The X-Request-Id the client sent, once validated (bounded charset and length). */
+  clientRequestId?: string | null;
 };
 
 /** JSON with keys sorted at every level, so a value stored as jsonb hashes the same when read back. */
@@ -47,10 +54,15 @@ export function stableStringify(value: unknown): string {
 
 /** The exact bytes an entry contributes to the chain. */
 export function canonicalAuditPayload(e: AuditEntry): string {
-  return stableStringify([
+  const fields: unknown[] = [
     e.dossierId, e.occurredAt.toISOString(), e.action, e.outcome, e.reason, e.mode,
     e.actorKind, e.actorId, e.actor, e.targetType, e.targetId, e.requestId, e.details,
-  ]);
+  ];
+  // The client fields came later (migration 0009): hashed only when one is set, so that the entries
+  // written before them (all null) keep the bytes they were chained with.
+  const client = { id: e.clientId ?? undefined, address: e.clientAddress ?? undefined, requestId: e.clientRequestId ?? undefined };
+  if (client.id !== undefined || client.address !== undefined || client.requestId !== undefined) fields.push(client);
+  return stableStringify(fields);
 }
 
 export function genesisHash(dossierId: string): string {
@@ -61,6 +73,21 @@ export function genesisHash(dossierId: string): string {
 export function chainHash(previousHash: string, seq: number, canonical: string): string {
   return sha256Hex(`${previousHash}|${seq}|${canonical}`);
 }
+
+/**
+ * The name an entry is shown by outside the chain (history entries, AuditEvent ids, page cursors): derived
+ * from its hash, so it tells neither its position nor how many entries came between two of them — a
+ * reader from whom some entries are hidden (SPEC §3.10) learns nothing from the names of the others.
+ * `AUDIT_PUBLIC_ID_SQL` computes the same in SQL.
+ */
+export function auditPublicId(entryHash: string): string {
+  return sha256Hex(`openmes-audit-entry|${entryHash}`).slice(0, 32);
+}
+
+/** `auditPublicId` of the row aliased `alias`, as an SQL expression. */
+export const auditPublicIdSql = (alias: string) => `left(encode(sha256(convert_to('openmes-audit-entry|' || ${alias}.hash, 'UTF8')), 'hex'), 32)`;
+
+export const AUDIT_PUBLIC_ID_PATTERN = '^[0-9a-f]{32}$';
 
 function sha256Hex(text: string): string {
   return hash('sha256', text, 'hex');

@@ -54,4 +54,7 @@ export type DocumentMeta = {
   deletedAt: string | null;
 };
 
+/** EXPPAT_3: the advance directives (directives anticipées), which a carer reads but never changes (SPEC §1). */
+export const ADVANCE_DIRECTIVES_TYPE_CODE = 'EXPPAT_3';
+
 export const hasLabel = (d: Pick<DocumentMeta, 'labels'>, label: ConfidentialityLabel): boolean => d.labels.includes(label);

@@ -8,6 +8,7 @@ import type { ValidationIssue } from './validation-issue.ts';
 export const ERROR_CATALOG = {
   AUTH_REQUIRED: { status: 401, message: 'Authentification requise.' },
   AUTH_INVALID_TOKEN: { status: 401, message: "Le jeton d'accès est invalide ou expiré." },
+  AUTH_SESSION_ENDED: { status: 401, message: 'Votre session est terminée (déconnexion). Reconnectez-vous pour continuer.' },
   AUTH_FORBIDDEN_IN_PRODUCTION: { status: 403, message: 'Cette commande est interdite en production.' },
   ACCESS_DENIED: { status: 403, message: "Vous n'avez pas accès à cette ressource." },
   RESOURCE_NOT_FOUND: { status: 404, message: 'Ressource introuvable.' },
@@ -18,6 +19,7 @@ export const ERROR_CATALOG = {
   DOSSIER_TRANSITION_REFUSED: { status: 409, message: "Cette opération n'est pas possible dans l'état actuel de l'espace." },
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: "Cette clé d'idempotence a déjà servi pour une autre requête." },
   IDEMPOTENCY_IN_FLIGHT: { status: 409, message: "Une requête avec cette clé d'idempotence est en cours." },
+  CARER_INVITATIONS_LIMITED: { status: 429, message: "Trop d'invitations d'aidant ont été envoyées depuis cet espace aujourd'hui." },
   SERVICE_UNAVAILABLE: { status: 503, message: 'Service momentanément indisponible.' },
   INTERNAL_ERROR: { status: 500, message: 'Une erreur interne est survenue.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -1,6 +1,8 @@
 import type { Actor } from '../domain/actor.ts';
 import type { DocumentMeta } from '../domain/document.ts';
 import { decideAccess, type AccessRequest, type Decision, type DocumentFacts, type PolicyAction, type ProfessionalFacts, type RuleData } from '../domain/policy/decide-access.ts';
+import { inSessionMode } from '../domain/policy/professional-rules.ts';
+import type { HabilitationMatrix } from '../domain/terminology/habilitation-matrix.ts';
 import type { Queryable } from '../store/db.ts';
 import { loadDossierFacts } from '../store/access-facts-repo.ts';
 import type { DossierRow } from '../store/dossier-repo.ts';
@@ -16,7 +18,7 @@ export type AccessContext = {
   document?: StoredDocument | null;
   base: Omit<AccessRequest, 'action'>;
   /** Decides an action on this dossier (optionally on one document, deposit or label change). */
-  decide: (action: PolicyAction, extra?: Pick<AccessRequest, 'document' | 'deposit' | 'labelChange'>) => Decision;
+  decide: (action: PolicyAction, extra?: Pick<AccessRequest, 'document' | 'deposit' | 'labelChange' | 'invitation'>) => Decision;
 };
 
 /** The regulatory data in force at `now`, as the rules read it. */
@@ -25,9 +27,24 @@ export function ruleData(deps: ServiceDeps, now: Date): RuleData {
   return {
     matrixAllows: (type, profession, specialty) => matrix.allows(type, profession, specialty)?.allowed,
     sectorOf: (profession) => matrix.sectorOf(profession),
+    readsAnyDocumentType: (profession, specialty) => readsAnyDocumentType(matrix, profession, specialty),
     medicoSocialEnabled: deps.settings.medicoSocialEnabled,
     invisiblePatientVisibleAfterDays: regulatory.at(now).invisiblePatientVisibleAfterDays,
   };
+}
+
+/** Per matrix: does a profession (specialty) have at least one allowed cell? Computed once per column. */
+const anyAllowed = new WeakMap<HabilitationMatrix, Map<string, boolean>>();
+function readsAnyDocumentType(matrix: HabilitationMatrix, profession: string, specialty: string | null): boolean {
+  const known = anyAllowed.get(matrix) ?? new Map<string, boolean>();
+  anyAllowed.set(matrix, known);
+  const key = `${profession}/${specialty ?? ''}`;
+  let any = known.get(key);
+  if (any === undefined) {
+    any = matrix.typeCodes().some((type) => matrix.allows(type, profession, specialty)?.allowed === true);
+    known.set(key, any);
+  }
+  return any;
 }
 
 export async function loadAccessContext(
@@ -44,7 +61,7 @@ export async function loadAccessContext(
     : undefined;
   const base: Omit<AccessRequest, 'action'> = {
     actor,
-    dossier: dossier && { dossierId, state: dossier.state, birthDate: dossier.birth_date },
+    dossier: dossier && { dossierId, state: dossier.state, birthDate: dossier.birth_date, closedAt: dossier.closed_at, retentionUntil: dossier.retention_until },
     relationships,
     now,
     settings: { carersEnabled: deps.settings.carersEnabled },
@@ -83,4 +100,12 @@ export function decideOnDocument(
   if (document) return access.decide(action, { ...extra, document: documentFacts(document) });
   const gate = access.decide('document.search');
   return gate.effect === 'deny' ? gate : { effect: 'deny', reason: 'DOCUMENT_NOT_FOUND' };
+}
+
+/**
+ * A refusal found after the access decision (invalid content, an identifier in use…), as traced: made
+ * in the session the caller is in, so a refusal in a secret connection stays as hidden as the rest of it.
+ */
+export function refusalFor(access: Pick<AccessContext, 'base'>, reason: string): Decision {
+  return inSessionMode(access.base, { effect: 'deny', reason });
 }

@@ -10,6 +10,8 @@ export function actorForAccount(a: AccountRow): Actor {
       return { kind: 'person', accountId: a.account_id, dossierId: a.dossier_id, displayName };
     case 'professional':
       if (!a.rpps || !a.profession) throw new Error(`professional account ${a.account_id} lacks RPPS or profession`);
+      // A professional the directory no longer lists has ended their activity: no sign-in, no new token.
+      if (a.ended_at) throw new Error(`professional account ${a.account_id} has ended its activity`);
       return {
         kind: 'professional', accountId: a.account_id, displayName: professionalDisplayName(a), rpps: a.rpps,
         profession: a.profession, specialty: a.specialty,

@@ -14,7 +14,8 @@ export function auditEntryFor(
   target: AuditTarget,
   occurredAt: Date,
   details: Record<string, unknown> = {},
-  mode = 'normal',
+  // The session the decision was made in (a refusal in a secret connection carries it too, §3.10).
+  mode: string = decision.mode ?? 'normal',
 ): AuditEntry {
   return {
     dossierId,
@@ -30,5 +31,6 @@ export function auditEntryFor(
     targetId: target.id,
     requestId: ctx.requestId,
     details,
+    ...(ctx.client ? { clientId: ctx.client.clientId, clientAddress: ctx.client.address, clientRequestId: ctx.client.requestId } : {}),
   };
 }

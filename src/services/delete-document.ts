@@ -6,6 +6,7 @@ import { decideOnDocument, loadAccessContext } from './access-context.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { deniedError } from './denied-error.ts';
 import { outcomeOf, runIdempotent, unwrap, type IdempotencyRequest } from './idempotency.ts';
+import { replayOnDocument } from './idempotent-replay.ts';
 import type { RequestContext, ServiceDeps } from './service-deps.ts';
 
 /**
@@ -23,11 +24,11 @@ export async function deleteDocument(
       const document = await findDocument(tx, dossierId, documentId, true);
       const decision = decideOnDocument(access, 'document.delete', document);
       await appendAudit(tx, auditEntryFor(ctx, dossierId, 'document.delete', decision, { type: 'DocumentReference', id: documentId }, now,
-        document && decision.effect === 'allow' ? { typeCode: document.typeCode, title: document.title } : {}, decision.effect === 'allow' ? decision.mode ?? 'normal' : 'normal'));
+        document && decision.effect === 'allow' ? { typeCode: document.typeCode, title: document.title } : {}, decision.mode ?? 'normal'));
       if (!document || decision.effect === 'deny') return outcomeOf(deniedError(decision, true));
       await markDeleted(tx, dossierId, documentId, now);
       return { ok: true, value: { documentId } };
-    });
+    }, (stored) => replayOnDocument(tx, deps, ctx, now, stored, { dossierId, documentId, action: 'document.delete', decideAs: 'document.delete', asUndeleted: true }));
   });
   return unwrap(outcome);
 }

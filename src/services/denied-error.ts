@@ -8,6 +8,6 @@ import { denialHides, denialMessage } from '../domain/policy/reasons.ts';
  */
 export function deniedError(decision: Decision, exists: boolean): AppError {
   if (!exists || denialHides(decision.reason)) return new AppError('RESOURCE_NOT_FOUND');
-  const message = denialMessage(decision.reason);
+  const message = denialMessage(decision.reason, decision.effect === 'deny' ? decision.facts : undefined);
   return new AppError('ACCESS_DENIED', message, [{ field: 'access', code: decision.reason, message }]);
 }

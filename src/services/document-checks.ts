@@ -1,5 +1,5 @@
 import type { Actor } from '../domain/actor.ts';
-import { verifyDocumentContent } from '../domain/content/index.ts';
+import { crossCheckCda, verifyDocumentContent } from '../domain/content/index.ts';
 import { validateDocumentCodes } from '../domain/terminology/validate-document-codes.ts';
 import type { ValidationIssue } from '../domain/validation-issue.ts';
 import type { DocumentSubmission } from './document-submission.ts';
@@ -32,11 +32,15 @@ export function checkDocumentCodes(deps: ServiceDeps, s: DocumentSubmission): { 
 
 export type CheckedContent = { ok: true; contentType: string; size: number; sha256: string; issues: [] } | { ok: false; issues: ValidationIssue[] };
 
-/** The content's bytes must be what they claim (PDF, CDA R2, JPEG, PNG, text), within the size limit, and match declared size/hash. */
-export function checkDocumentContent(deps: ServiceDeps, s: DocumentSubmission): CheckedContent {
+/**
+ * The content's bytes must be what they claim (PDF, CDA R2, JPEG, PNG, text), within the size limit, and match
+ * declared size/hash. A CDA must also name the dossier's patient (its INS in recordTarget) and the declared
+ * document type: a CDA about someone else, or about nobody, is never filed in this dossier.
+ */
+export function checkDocumentContent(deps: ServiceDeps, s: DocumentSubmission, subject: { ins: string }): CheckedContent {
   const verified = verifyDocumentContent(s.content.bytes, { contentType: s.content.contentType, maxBytes: deps.settings.maxDocumentBytes });
   if (!verified.ok) return { ok: false, issues: verified.issues };
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssue[] = verified.details.kind === 'cda' ? crossCheckCda(verified.details, { ins: subject.ins, typeCode: s.typeCode }) : [];
   if (s.content.declaredSize !== null && s.content.declaredSize !== verified.size) {
     issues.push({ field: 'content.attachment.size', code: 'CONTENT_SIZE_MISMATCH', message: `La taille déclarée (${s.content.declaredSize} octets) ne correspond pas au contenu (${verified.size} octets).` });
   }

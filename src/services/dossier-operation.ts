@@ -5,10 +5,11 @@ import type { Decision } from '../domain/policy/decide-access.ts';
 import type { ValidationIssue } from '../domain/validation-issue.ts';
 import { appendAudit } from '../store/audit-repo.ts';
 import type { Queryable } from '../store/db.ts';
-import { loadAccessContext, type AccessContext } from './access-context.ts';
+import { loadAccessContext, refusalFor, type AccessContext } from './access-context.ts';
 import { auditEntryFor, type AuditTarget } from './audit-entry.ts';
 import { deniedError } from './denied-error.ts';
 import { outcomeOf, runIdempotent, unwrap, type IdempotencyRequest, type StoredOutcome } from './idempotency.ts';
+import { replayDossierOperation, withReplayCheck, type ReplayCheck } from './idempotent-replay.ts';
 import type { RequestContext, ServiceDeps } from './service-deps.ts';
 
 /** What one operation on a dossier works with, inside its transaction. */
@@ -49,21 +50,28 @@ export async function runDossierOperation<T>(
     const now = deps.clock();
     return runIdempotent<T>(tx, actorId(ctx.actor), options.idempotency, now, async () => {
       const access = await loadAccessContext(tx, deps, ctx.actor, dossierId, now, { lockDossier: options.write });
+      /** The operation's one trace, which a replay of its stored outcome decides again. */
+      let traced: ReplayCheck | undefined;
       const trace: DossierOperation['trace'] = async (action, decision, target, details = {}, mode) => {
         const chain = access.dossier ? dossierId : SYSTEM_CHAIN;
-        const entryMode = mode ?? (decision.effect === 'allow' ? decision.mode ?? 'normal' : 'normal');
-        await appendAudit(tx, auditEntryFor(ctx, chain, action, decision, target, now, details, entryMode));
+        // A refusal met in a secret connection stays in it (§3.10), whatever mode the request asked for
+        // (a refused emergency access): that one is kept in the details, for the minor and the operator.
+        const secret = decision.effect === 'deny' && refusalFor(access, decision.reason).mode === 'secret';
+        const requested = secret && mode && mode !== 'secret' ? { ...details, mode } : details;
+        const entry = auditEntryFor(ctx, chain, action, decision, target, now, requested, secret ? 'secret' : mode);
+        traced = { action, target, mode: entry.mode, details };
+        await appendAudit(tx, entry);
       };
       const refuse: DossierOperation['refuse'] = async (action, decision, target, details, mode) => {
         await trace(action, decision, target, details, mode);
         return outcomeOf(deniedError(decision, access.dossier !== null));
       };
       const invalid: DossierOperation['invalid'] = async (action, target, issue, details) => {
-        await trace(action, { effect: 'deny', reason: issue.code }, target, details);
+        await trace(action, refusalFor(access, issue.code), target, details);
         return outcomeOf(new AppError('VALIDATION_FAILED', undefined, [issue]));
       };
-      return operation({ tx, now, access, trace, refuse, invalid });
-    });
+      return withReplayCheck(await operation({ tx, now, access, trace, refuse, invalid }), traced);
+    }, (stored) => replayDossierOperation(tx, deps, ctx, dossierId, now, options.write, stored));
   });
   return unwrap(outcome);
 }

@@ -20,7 +20,9 @@ export function unwrap<T>(outcome: StoredOutcome<T>): T {
 
 /**
  * Runs a write at most once per (principal, key), in the write's own transaction: the stored outcome
- * commits with the data and its audit entry, so a retry after a crash or a lost response replays it.
+ * commits with the data and its audit entry, so a retry after a crash or a lost response replays it —
+ * through `replay`, which decides the request again now and traces it (idempotent-replay.ts): a stored
+ * answer is never handed out without today's decision.
  */
 export async function runIdempotent<T>(
   tx: Queryable,
@@ -28,11 +30,12 @@ export async function runIdempotent<T>(
   request: IdempotencyRequest | undefined,
   now: Date,
   write: () => Promise<StoredOutcome<T>>,
+  replay: (stored: StoredOutcome<T>) => Promise<StoredOutcome<T>>,
 ): Promise<StoredOutcome<T> & { replayed?: true }> {
   if (!request) return write();
   const claim = await claimIdempotencyKey(tx, principal, request.key, request.fingerprint, now);
   if (claim.kind === 'mismatch') return outcomeOf(new AppError('IDEMPOTENCY_KEY_REUSED'));
-  if (claim.kind === 'replay') return { ...(claim.response as StoredOutcome<T>), replayed: true };
+  if (claim.kind === 'replay') return { ...(await replay(claim.response as StoredOutcome<T>)), replayed: true };
   const outcome = await write();
   await storeIdempotentResponse(tx, principal, request.key, outcome);
   return outcome;

@@ -4,9 +4,9 @@ import { oppositionDeadline } from '../domain/lifecycle.ts';
 import { decideAccess, type Decision } from '../domain/policy/decide-access.ts';
 import type { CsvHeader, PopulationFormat } from '../domain/population-file.ts';
 import { duplicateInsIssue, type PersonRecord } from '../domain/population-row.ts';
-import { appendAudit, prepareFirstAuditEntries, type FirstAuditRows } from '../store/audit-repo.ts';
+import { appendAudit, prepareFirstAuditEntries, replacePreparedFirstAuditEntry, type FirstAuditRows } from '../store/audit-repo.ts';
 import type { Queryable } from '../store/db.ts';
-import { dossierIdForIns } from '../store/dossier-repo.ts';
+import { newDossierId } from '../store/dossier-repo.ts';
 import {
   advanceImportJob,
   findDossiersCreatedByJob,
@@ -14,6 +14,7 @@ import {
   finishImportJob,
   importJobIdFor,
   insertNewDossiers,
+  resolveDossierIds,
   type BatchCounts,
   type ImportJobRow,
   type NewDossier,
@@ -150,8 +151,14 @@ function progressOf(run: Run, j: ImportJobRow, linesThisRun: number): ImportProg
   };
 }
 
-/** A batch made ready to write: dossier rows and first audit entries computed (and hashed) ahead. */
-type WritableBatch = { batch: PopulationBatch; dossiers: NewDossier[]; lines: number[]; audit: FirstAuditRows };
+/**
+ * A batch made ready to write: dossier rows (with proposed random ids) and first audit entries computed
+ * (and hashed) ahead; `entryFor` rebuilds an entry whose id the INS index replaced.
+ */
+type WritableBatch = {
+  batch: PopulationBatch; dossiers: NewDossier[]; lines: number[]; audit: FirstAuditRows;
+  entryFor: (dossierId: string, line: number) => AuditEntry;
+};
 
 /**
  * Reads, writes and commits the remaining batches; returns the data lines read. Two-stage pipeline:
@@ -164,7 +171,7 @@ async function commitBatches(run: Run, state: ImportJobRow, lines: AsyncIterator
   let linesThisRun = 0;
   const commit = async (w: WritableBatch): Promise<void> => {
     const counts = await deps.db.transaction(async (tx) => {
-      const result = await writeBatch(tx, run.jobId, w, dates);
+      const result = await writeBatch(tx, run.jobId, await resolveBatch(tx, w), dates);
       await options.rejects?.write(result.rejects); // before the commit: a resumed run drops what did not commit
       await advanceImportJob(tx, run.jobId, state.lines_committed, w.batch.lastLine, result.counts, deps.clock());
       return result.counts;
@@ -202,10 +209,30 @@ function prepareWrite(run: Run, batch: PopulationBatch): WritableBatch {
   // In dossier id order: neighbouring index entries, fewer pages touched per batch.
   const rows = batch.persons.map((p) => ({ dossier: toNewDossier(p), line: p.line }))
     .sort((a, b) => (a.dossier.dossierId < b.dossier.dossierId ? -1 : 1));
-  const entries: AuditEntry[] = rows.map(({ dossier, line }) => auditEntryFor(
-    run.ctx, dossier.dossierId, CREATE_ACTION, CREATED, { type: 'Dossier', id: dossier.dossierId }, run.now, { importJobId: run.jobId, line },
-  ));
-  return { batch, dossiers: rows.map((r) => r.dossier), lines: rows.map((r) => r.line), audit: prepareFirstAuditEntries(entries) };
+  const entryFor = (dossierId: string, line: number): AuditEntry => auditEntryFor(
+    run.ctx, dossierId, CREATE_ACTION, CREATED, { type: 'Dossier', id: dossierId }, run.now, { importJobId: run.jobId, line },
+  );
+  const entries = rows.map(({ dossier, line }) => entryFor(dossier.dossierId, line));
+  return { batch, dossiers: rows.map((r) => r.dossier), lines: rows.map((r) => r.line), audit: prepareFirstAuditEntries(entries), entryFor };
+}
+
+/**
+ * Gives every person and representative of the batch the id the INS index holds for them (one
+ * statement, in the batch's transaction): a person already there keeps their dossier (re-importing
+ * creates nothing), a representative named earlier gets the id reserved then, anyone else keeps the
+ * random id proposed. Entries whose id changed are re-hashed — usually none.
+ */
+async function resolveBatch(tx: Queryable, w: WritableBatch): Promise<WritableBatch> {
+  const proposed = new Map<string, string>();
+  for (const d of w.dossiers) proposed.set(d.ins, d.dossierId);
+  for (const d of w.dossiers) for (const r of d.representatives) if (!proposed.has(r.ins)) proposed.set(r.ins, r.dossierId);
+  const ids = await resolveDossierIds(tx, proposed);
+  const dossiers = w.dossiers.map((d, i) => {
+    const id = ids.get(d.ins)!;
+    if (id !== d.dossierId) replacePreparedFirstAuditEntry(w.audit, i, w.entryFor(id, w.lines[i]!));
+    return { ...d, dossierId: id, representatives: d.representatives.map((r) => ({ ...r, dossierId: ids.get(r.ins)! })) };
+  });
+  return { ...w, dossiers };
 }
 
 /**
@@ -237,7 +264,7 @@ async function writeBatch(
 
 function toNewDossier(p: PersonRecord): NewDossier {
   return {
-    dossierId: dossierIdForIns(p.ins),
+    dossierId: newDossierId(), // proposed: the INS index decides (resolveBatch)
     ins: p.ins,
     insOid: p.insOid,
     birthName: p.birthName,
@@ -246,6 +273,6 @@ function toNewDossier(p: PersonRecord): NewDossier {
     sex: p.sex,
     birthPlace: p.birthPlace,
     email: p.email,
-    representatives: p.legalRepresentatives.map((ins, i) => ({ dossierId: dossierIdForIns(ins), ins, rank: i + 1 })),
+    representatives: p.legalRepresentatives.map((ins, i) => ({ dossierId: newDossierId(), ins, rank: i + 1 })),
   };
 }

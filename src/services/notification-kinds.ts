@@ -9,6 +9,8 @@ export const NOTIFICATION_KINDS = [
   'emergency.access',
   'record.updated_see_professional',
   'settings.changed_by_other',
+  'carer.invitation',
+  'carer.mandate',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -19,6 +21,8 @@ export const NOTIFICATION_KIND_INFO: Record<NotificationKind, { label: string; e
   'emergency.access': { label: 'Accès en urgence au dossier', emailByDefault: true },
   'record.updated_see_professional': { label: 'Information avant qu’un document devienne visible', emailByDefault: true },
   'settings.changed_by_other': { label: 'Paramètres ou délégations modifiés par une autre personne', emailByDefault: true },
+  'carer.invitation': { label: 'Invitation à devenir aidant (ou son retrait)', emailByDefault: true },
+  'carer.mandate': { label: 'Aidants : invitation acceptée ou refusée, mandat terminé', emailByDefault: true },
 };
 
 export function isNotificationKind(value: unknown): value is NotificationKind {

@@ -106,6 +106,11 @@ async function eventFilter(tx: Queryable, dossierId: string, payload: Record<str
       return () => true;
     case 'settings.changed_by_other':
       return (c) => c.person !== payload.byDossierId;
+    case 'carer.invitation':
+    case 'carer.mandate':
+      // Filed under the person concerned (an invitation, the end of their mandate): them alone, not
+      // those who act for them. Filed under the helped space: its people, but not whoever caused it.
+      return payload.audience === 'person' ? (c) => c.role === 'holder' : (c) => c.person !== payload.byDossierId;
     default:
       throw new Error('unknown notification type');
   }

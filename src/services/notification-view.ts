@@ -41,7 +41,9 @@ export function renderNotification(deps: Pick<ServiceDeps, 'reference'>, row: No
     case 'professional.first_access': {
       const profession = str(p.profession);
       const who = `${str(p.professional) ?? 'Un professionnel de santé'}${profession ? ` (${professionLabel(deps, profession)})` : ''}`;
-      title = `${who} a consulté ${yourRecord} pour la première fois`;
+      // A first feed is not a consultation: it has its own words (first-access.ts).
+      title = p.access === 'feed' ? `${who} a alimenté ${yourRecord} pour la première fois` : `${who} a consulté ${yourRecord} pour la première fois`;
+      if (p.access === 'feed') link = NOTIFICATION_LINKS.documents;
       break;
     }
     case 'document.added': {
@@ -74,11 +76,18 @@ export function renderNotification(deps: Pick<ServiceDeps, 'reference'>, row: No
       const carer = str(p.carerName) ?? 'un aidant';
       // A carer mandate given or taken back is a change of who may act in the space (issue 4).
       if (p.delegation === 'granted') title = `${by} a donné un mandat d’aidant à ${carer} sur ${where}`;
+      else if (p.delegation === 'invited') title = `${by} a invité une personne à devenir aidant de ${where}`;
+      else if (p.delegation === 'withdrawn') title = `${by} a retiré une invitation d’aidant sur ${where}`;
       else if (p.delegation === 'revoked') title = `${by} a retiré le mandat d’aidant de ${carer} sur ${where}`;
       else title = `${by} a modifié les paramètres de confidentialité de ${where}`;
       link = NOTIFICATION_LINKS.settings;
       break;
     }
+    case 'carer.invitation':
+    case 'carer.mandate':
+      title = carerTitle(p, space);
+      link = NOTIFICATION_LINKS.settings;
+      break;
     default:
       title = `Un nouvel événement concerne ${yourRecord}`;
   }
@@ -86,6 +95,29 @@ export function renderNotification(deps: Pick<ServiceDeps, 'reference'>, row: No
     id: row.notification_id, kind: row.kind, dossierId: row.dossier_id, title,
     createdAt: row.created_at.toISOString(), readAt: row.read_at ? row.read_at.toISOString() : null, link,
   };
+}
+
+/** Carer invitations and mandates (issue 8, item 6): a declined invitation names the address, never the person. */
+function carerTitle(p: Record<string, unknown>, space: SpaceView): string {
+  const holder = str(p.holderName) ?? 'une personne';
+  const by = str(p.by) ?? holder;
+  const where = space.own ? 'votre espace' : `l’espace de ${space.name}`;
+  switch (p.event) {
+    case 'invited':
+      return by === holder ? `${holder} vous invite à devenir son aidant : acceptez ou refusez l’invitation` : `${by} vous invite à devenir aidant de ${holder} : acceptez ou refusez l’invitation`;
+    case 'withdrawn':
+      return `L’invitation à devenir aidant de ${holder} a été retirée`;
+    case 'revoked':
+      return by === holder ? `${holder} a mis fin à votre mandat d’aidant` : `${by} a mis fin à votre mandat d’aidant de ${holder}`;
+    case 'accepted':
+      return `${str(p.carerName) ?? 'La personne invitée'} a accepté de devenir aidant de ${where}`;
+    case 'declined':
+      return `L’invitation à devenir aidant de ${where} envoyée à ${str(p.email) ?? 'une adresse'} a été refusée`;
+    case 'given_up':
+      return `${str(p.carerName) ?? 'Un aidant'} a renoncé à son mandat d’aidant sur ${where}`;
+    default:
+      return `Un nouvel événement concerne les aidants de ${where}`;
+  }
 }
 
 /** The document's page in the portal, which names documents by their FHIR id. */

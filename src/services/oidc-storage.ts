@@ -3,6 +3,7 @@ import {
   consumeOidcPayload, deleteOidcPayload, deleteOidcPayloadsByGrant, findOidcPayload, findOidcPayloadByUid,
   findOidcPayloadByUserCode, insertOidcPayloadIfAbsent, purgeExpiredOidcPayloads, upsertOidcPayload, type OidcRecord,
 } from '../store/oidc-payload-repo.ts';
+import { GRANT_MODEL } from './grant-liveness.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 export type { OidcRecord };
@@ -25,8 +26,13 @@ export type OidcStorage = {
   purgeExpired(): Promise<number>;
 };
 
-export function createOidcStorage(deps: Pick<ServiceDeps, 'db' | 'clock'>): OidcStorage {
+/**
+ * `onGrantRevoked` hears of every grant revoked through this storage (signing out revokes the session's
+ * grants): the access-token check of this process then refuses their tokens at once.
+ */
+export function createOidcStorage(deps: Pick<ServiceDeps, 'db' | 'clock'>, options: { onGrantRevoked?: (grantId: string) => void } = {}): OidcStorage {
   const { db, clock } = deps;
+  const revoked = (grantId: string) => options.onGrantRevoked?.(grantId);
   const expiry = (ttl: number | undefined) => (typeof ttl === 'number' ? new Date(clock().getTime() + ttl * 1000) : null);
   return {
     find: (model, id) => findOidcPayload(db, model, id, clock()),
@@ -35,8 +41,14 @@ export function createOidcStorage(deps: Pick<ServiceDeps, 'db' | 'clock'>): Oidc
     upsert: (model, id, payload, ttl) => upsertOidcPayload(db, model, id, payload, expiry(ttl)),
     insertIfAbsent: (model, id, payload, ttl) => insertOidcPayloadIfAbsent(db, model, id, payload, expiry(ttl), clock()),
     consume: (model, id) => consumeOidcPayload(db, model, id, clock()),
-    destroy: (model, id) => deleteOidcPayload(db, model, id),
-    revokeByGrantId: (grantId) => deleteOidcPayloadsByGrant(db, grantId),
+    destroy: async (model, id) => {
+      await deleteOidcPayload(db, model, id);
+      if (model === GRANT_MODEL) revoked(id);
+    },
+    revokeByGrantId: async (grantId) => {
+      await deleteOidcPayloadsByGrant(db, grantId);
+      revoked(grantId);
+    },
     purgeExpired: () => purgeExpiredOidcPayloads(db, clock()),
   };
 }

@@ -6,6 +6,7 @@ import { readContent, type StoredDocument } from '../store/document-repo.ts';
 import { decideOnDocument, loadAccessContext } from './access-context.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { deniedError } from './denied-error.ts';
+import { withoutHiddenReferences } from './document-references.ts';
 import { firstAccessNote } from './first-access.ts';
 import type { RequestContext, ServiceDeps } from './service-deps.ts';
 
@@ -40,15 +41,17 @@ export async function readDocument(
   // The content is fetched before the trace so that a trace is never left for a read that then fails.
   const content = allowed && options.content ? await readContent(db, dossierId, document.sha256) : undefined;
   if (allowed && options.content && !content) throw new AppError('INTERNAL_ERROR');
+  // Only references to versions the caller may read leave (a replaced version they may not see stays unnamed).
+  const shown = allowed && !options.content ? (await withoutHiddenReferences(db, access, [document]))[0]! : document;
   // Refusals are part of the patient's history too; a read of a dossier that does not exist goes to the system chain.
   const chain = access.dossier ? dossierId : SYSTEM_CHAIN;
-  const mode = decision.effect === 'allow' ? decision.mode ?? 'normal' : 'normal';
+  const mode = decision.mode ?? 'normal';
   await appendAudit(db, auditEntryFor(ctx, chain, action, decision, { type: 'DocumentReference', id: documentId }, now,
     allowed ? { typeCode: document.typeCode, title: document.title } : {}, mode), allowed ? firstAccessNote(ctx.actor) : undefined);
   // Blocked or unconsented professionals learn why; anything about the document itself stays hidden.
   if (!allowed) throw deniedError(decision, Boolean(access.dossier));
   return {
-    document,
+    document: shown!,
     invisibleToPatient: ctx.actor.kind === 'professional' && document.labels.includes('INVISIBLE_PATIENT'),
     ...(content ? { content } : {}),
   };

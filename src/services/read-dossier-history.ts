@@ -1,3 +1,4 @@
+import { auditPublicId } from '../domain/audit-chain.ts';
 import type { PatientSideRole } from '../domain/policy/decide-access.ts';
 import type { StoredAuditRow } from '../store/audit-repo.ts';
 import { listDossierHistory, type HistoryFilter } from '../store/dossier-history-repo.ts';
@@ -6,7 +7,10 @@ import { runDossierOperation } from './dossier-operation.ts';
 import type { RequestContext, ServiceDeps } from './service-deps.ts';
 
 export type HistoryEntry = {
-  seq: number;
+  /** The entry's public id (`auditPublicId`): neither its position nor a count of what lies between. */
+  id: string;
+  /** Its position in the chain: for the operator only (a gap would tell the patient side of hidden entries). */
+  seq?: number;
   occurredAt: string;
   action: string;
   outcome: string;
@@ -17,7 +21,13 @@ export type HistoryEntry = {
 };
 
 /** A page of the history; each entry comes with its stored row, which the edge words in French (describeForPatient). */
-export type HistoryPage = { entries: { entry: HistoryEntry; row: StoredAuditRow }[]; nextBefore: number | null };
+export type HistoryPage = {
+  entries: { entry: HistoryEntry; row: StoredAuditRow }[];
+  /** The public id of the page's last entry, when there may be more: the `before` of the next page. */
+  nextBefore: string | null;
+  /** Whether the reader is the operator, who may see the chain itself (positions, hashes, client addresses). */
+  forOperator: boolean;
+};
 
 export const HISTORY_MAX_LIMIT = 100;
 const DAY = 86_400_000;
@@ -30,7 +40,7 @@ const EARLIEST = new Date('0001-01-01T00:00:00Z');
  * still invisible to the patient, for the whole patient side. The read is traced after the page.
  */
 export async function readDossierHistory(
-  deps: ServiceDeps, ctx: RequestContext, dossierId: string, page: { limit: number; before: number | null },
+  deps: ServiceDeps, ctx: RequestContext, dossierId: string, page: { limit: number; before: string | null },
 ): Promise<HistoryPage> {
   return runDossierOperation<HistoryPage>(deps, ctx, dossierId, { write: false }, async ({ tx, now, access, trace, refuse }) => {
     const target = { type: 'AuditTrail', id: dossierId };
@@ -38,11 +48,16 @@ export async function readDossierHistory(
     const decision = access.decide('dossier.audit.read');
     if (!access.dossier || decision.effect === 'deny') return refuse('dossier.audit.read', decision, target, details);
     const limit = Math.min(Math.max(1, page.limit), HISTORY_MAX_LIMIT);
-    const rows = await listDossierHistory(tx, dossierId, historyFilter(decision.role, now, access.base.rules?.invisiblePatientVisibleAfterDays), { limit, beforeSeq: page.before });
+    const rows = await listDossierHistory(tx, dossierId, historyFilter(decision.role, now, access.base.rules?.invisiblePatientVisibleAfterDays), { limit, before: page.before });
     await trace('dossier.audit.read', decision, target, details);
+    const forOperator = ctx.actor.kind === 'operator';
     return {
       ok: true,
-      value: { entries: rows.map((row) => ({ entry: historyEntry(deps, row), row })), nextBefore: rows.length === limit ? rows[rows.length - 1]!.seq : null },
+      value: {
+        entries: rows.map((row) => ({ entry: historyEntry(deps, row, forOperator), row })),
+        nextBefore: rows.length === limit ? auditPublicId(rows[rows.length - 1]!.hash) : null,
+        forOperator,
+      },
     };
   });
 }
@@ -64,11 +79,12 @@ export function historyFilter(role: PatientSideRole | undefined, now: Date, visi
   };
 }
 
-function historyEntry(deps: ServiceDeps, r: StoredAuditRow): HistoryEntry {
+function historyEntry(deps: ServiceDeps, r: StoredAuditRow, forOperator: boolean): HistoryEntry {
   const actor = actorView(deps, r.actor_kind, r.actor);
   const title = typeof r.details.title === 'string' ? r.details.title : undefined;
   return {
-    seq: r.seq,
+    id: auditPublicId(r.hash),
+    ...(forOperator ? { seq: r.seq } : {}),
     occurredAt: r.occurred_at.toISOString(),
     action: r.action,
     outcome: r.outcome,

@@ -17,7 +17,7 @@ export async function readPatient(deps: ServiceDeps, ctx: RequestContext, dossie
     const access = await loadAccessContext(tx, deps, ctx.actor, dossierId, now);
     const decision = access.decide('dossier.identity.read');
     await appendAudit(tx, auditEntryFor(ctx, access.dossier && decision.effect === 'allow' ? dossierId : (access.dossier ? dossierId : SYSTEM_CHAIN),
-      'dossier.identity.read', decision, { type: 'Patient', id: dossierId }, now, {}, decision.effect === 'allow' ? decision.mode ?? 'normal' : 'normal'));
+      'dossier.identity.read', decision, { type: 'Patient', id: dossierId }, now, {}, decision.mode ?? 'normal'));
     return { dossier: access.dossier, decision, carerMandate: carerMandateShown(deps, ctx, access.base.relationships, now) };
   });
   if (!result.dossier || result.decision.effect === 'deny') throw deniedError(result.decision, result.dossier !== null);

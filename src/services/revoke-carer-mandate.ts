@@ -1,5 +1,6 @@
 import { AppError } from '../domain/errors.ts';
-import { endCarer, listActiveCarers } from '../store/relationship-repo.ts';
+import { endCarer, findPersonName, listActiveCarers } from '../store/relationship-repo.ts';
+import { noticeToPerson } from './carer-notices.ts';
 import { noticeDelegationChange } from './delegation-notice.ts';
 import { runDossierOperation } from './dossier-operation.ts';
 import { outcomeOf, type IdempotencyRequest } from './idempotency.ts';
@@ -11,6 +12,7 @@ export type RevokeResult = { carerDossierId: string; name: string; endedAt: stri
 /**
  * Revokes a carer's mandate at any time, without a reason (SPEC §1): the carer loses access to the
  * space from this instant, since every access decision reads the mandates in force at its own time.
+ * The carer is told in their own portal.
  */
 export async function revokeCarerMandate(
   deps: ServiceDeps, ctx: RequestContext, dossierId: string, carerDossierId: string, idempotency?: IdempotencyRequest,
@@ -27,6 +29,8 @@ export async function revokeCarerMandate(
     }
     const name = carerName(mandate);
     await trace(action, decision, target, { carerName: name });
+    const by = ctx.actor.kind === 'person' ? ctx.actor.displayName : 'Mon espace santé';
+    await noticeToPerson(tx, carerDossierId, { type: 'carer.mandate', event: 'revoked', holderName: (await findPersonName(tx, dossierId)) ?? by, by }, now);
     await noticeDelegationChange(tx, ctx, dossierId, decision, 'revoked', name, now);
     return { ok: true, value: { carerDossierId, name, endedAt: now.toISOString() } };
   });

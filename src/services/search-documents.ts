@@ -6,6 +6,7 @@ import { listDocuments, type DocumentFilter, type StoredDocument } from '../stor
 import { documentFacts, loadAccessContext } from './access-context.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { deniedError } from './denied-error.ts';
+import { withoutHiddenReferences } from './document-references.ts';
 import { firstAccessNote } from './first-access.ts';
 import type { RequestContext, ServiceDeps } from './service-deps.ts';
 
@@ -47,7 +48,8 @@ export async function searchDocuments(deps: ServiceDeps, ctx: RequestContext, do
   const visible = all.filter((d) => access.decide('document.read', { document: documentFacts(d) }).effect === 'allow');
   if (q.ascending) visible.reverse();
   const { from, to } = pageBounds(visible, q);
-  const documents = visible.slice(from, to);
+  // Only references to versions the caller may read leave (a replaced version they may not see stays unnamed).
+  const documents = await withoutHiddenReferences(db, access, visible.slice(from, to));
   const first = documents[0];
   const last = documents[documents.length - 1];
   const next = to < visible.length && last ? { date: last.date, documentId: last.documentId } : null;

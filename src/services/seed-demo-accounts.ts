@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { findAccountByEmail, findAccountById, insertAccount, type AccountRow, type NewAccount } from '../store/account-repo.ts';
+import { upsertRegulationCentre } from '../store/regulation-centre-repo.ts';
 import { registerSoftwareClient } from './oidc-storage.ts';
 import { hashPassword } from './password.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -33,6 +34,9 @@ export const DEMO_PROFESSIONALS: readonly DemoProfessional[] = [
   { given_name: 'Antoine', family_name: 'Girard', rpps: '10000010032', profession: 'G15:10', specialty: null, structure_finess: '750000044', structure_name: 'SAMU de Paris — centre de régulation médicale' },
   { given_name: 'Nadia', family_name: 'Haddad', rpps: '10000010040', profession: 'R94:41', specialty: null, structure_finess: '750000051', structure_name: "Centre communal d'action sociale" },
 ];
+
+/** The demo SAMU regulation centre (Antoine Girard's structure). */
+const DEMO_REGULATION_CENTRE = DEMO_PROFESSIONALS[3]!;
 
 /** Stable account ids, so seeding twice finds the same accounts. */
 export function demoAccountId(key: string): string {
@@ -71,6 +75,8 @@ export async function seedDemoAccounts(deps: ServiceDeps, input: { patients: rea
     const a = await ensure(deps, { ...base, ...p, account_id: demoAccountId(`professional|${p.rpps}`), kind: 'professional' });
     professionals.push({ accountId: a.account_id, displayName: `${a.given_name} ${a.family_name}`, professionLabel: professionLabel(a), rpps: a.rpps!, structureName: a.structure_name });
   }
+  // The demo SAMU is a listed regulation centre: its physician may use the SAMU regulation mode.
+  await upsertRegulationCentre(deps.db, DEMO_REGULATION_CENTRE.structure_finess!, DEMO_REGULATION_CENTRE.structure_name!, deps.clock());
   const gp = professionals[0]!;
   const privateKeyFile = join(input.dataDir, 'demo-lps-private-jwk.json');
   const publicJwk = await demoSoftwareKey(privateKeyFile);

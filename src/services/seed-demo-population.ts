@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../domain/actor.ts';
 import { computeNirKey, INS_OIDS } from '../domain/identity/ins.ts';
-import { dossierIdForIns } from '../store/dossier-repo.ts';
+import { findDossierIdByIns } from '../store/dossier-repo.ts';
 import { importPopulation, type ImportDeps } from './import-population.ts';
 
 /** A demo adult whose dossier the seed created: enough for someone else to open a demo account. */
@@ -50,7 +50,11 @@ export async function seedDemoPopulation(deps: ImportDeps): Promise<DemoPerson[]
   await importPopulation(deps, { actor: DEMO_SEEDER, requestId: null }, {
     name: 'demo-population.ndjson', sha256, format: 'ndjson', lines: generate(),
   }, { acceptTestOids: true });
-  return DEMO_ROWS.filter((r) => r.email).map((r) => ({
-    dossierId: dossierIdForIns(withKey(r.body)), givenName: r.givenName, familyName: r.familyName, email: r.email!,
-  }));
+  const adults: DemoPerson[] = [];
+  for (const r of DEMO_ROWS.filter((row) => row.email)) {
+    const dossierId = await findDossierIdByIns(deps.db, withKey(r.body)); // random ids: through the INS index
+    if (!dossierId) throw new Error(`demo seed: no dossier for ${r.givenName} ${r.familyName} after the import`);
+    adults.push({ dossierId, givenName: r.givenName, familyName: r.familyName, email: r.email! });
+  }
+  return adults;
 }

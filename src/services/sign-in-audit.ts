@@ -13,6 +13,7 @@ export const SIGN_IN_REASONS = {
   OTP_EXPIRED: 'AUTH_OTP_EXPIRED',
   OTP_LOCKED: 'AUTH_OTP_LOCKED',
   OTP_MISSING: 'AUTH_OTP_MISSING',
+  THROTTLED: 'AUTH_THROTTLED',
   ACCOUNT_NOT_ALLOWED: 'AUTH_ACCOUNT_NOT_ALLOWED',
   ACCOUNT_UNUSABLE: 'AUTH_ACCOUNT_UNUSABLE',
   UNKNOWN_CARD: 'AUTH_UNKNOWN_CARD',
@@ -27,7 +28,8 @@ export const SIGN_IN_ACTION = 'auth.sign_in';
 export type SignInMethod = 'password' | 'one_time_code' | 'demo_card' | 'external';
 
 /** Where a sign-in attempt comes from: the authorization request (client) and the HTTP request id. */
-export type SignInContext = { interactionUid: string; clientId: string; requestId: string | null };
+/** `clientAddress`: the browser's network address, recorded for the operator (never shown to the patient side). */
+export type SignInContext = { interactionUid: string; clientId: string; requestId: string | null; clientAddress?: string | null };
 
 /**
  * Appends the `auth.sign_in` entry of one attempt to the system chain, in the caller's transaction.
@@ -63,6 +65,8 @@ export async function recordSignIn(
     targetId: attempt.account?.account_id ?? null,
     requestId: ctx.requestId,
     details: { method: attempt.method, clientId: ctx.clientId, ...attempt.details },
+    clientId: ctx.clientId || null,
+    clientAddress: ctx.clientAddress ?? null,
   });
 }
 

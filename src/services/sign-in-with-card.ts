@@ -1,4 +1,5 @@
 import { findAccountById, listDemoAccounts, type AccountRow } from '../store/account-repo.ts';
+import { isRefusedDemoAccount } from './demo-account-policy.ts';
 import type { ServiceDeps } from './service-deps.ts';
 import { recordSignIn, SIGN_IN_REASONS, type SignInContext } from './sign-in-audit.ts';
 import { isUsable } from './sign-in-with-password.ts';
@@ -22,11 +23,11 @@ export function professionLabel(a: Pick<AccountRow, 'profession' | 'specialty'>)
   return specialty ? `${base} — ${specialty}` : base;
 }
 
-/** The demo professional accounts, for the card chooser. */
+/** The demo professional accounts, for the card chooser (none where demo accounts are refused). */
 export async function listDemoCards(deps: ServiceDeps): Promise<DemoCard[]> {
   const accounts = await listDemoAccounts(deps.db);
   return accounts
-    .filter((a) => a.kind === 'professional' && a.rpps)
+    .filter((a) => a.kind === 'professional' && a.rpps && !isRefusedDemoAccount(deps, a))
     .map((a) => ({
       accountId: a.account_id, displayName: `${a.given_name} ${a.family_name}`, professionLabel: professionLabel(a),
       rpps: a.rpps!, structureName: a.structure_name,
@@ -37,12 +38,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type CardStep = { ok: true; account: AccountRow } | { ok: false; reason: typeof SIGN_IN_REASONS.UNKNOWN_CARD | typeof SIGN_IN_REASONS.ACCOUNT_UNUSABLE };
 
-/** Signs in with a demo card: only demo professional accounts qualify. Audited either way. */
+/** Signs in with a demo card: only demo professional accounts qualify, and never in production. Audited either way. */
 export async function signInWithDemoCard(deps: ServiceDeps, ctx: SignInContext, accountId: string): Promise<CardStep> {
   return deps.db.transaction(async (tx): Promise<CardStep> => {
     const now = deps.clock();
     const account = UUID.test(accountId) ? await findAccountById(tx, accountId) : null;
-    const card = account && account.kind === 'professional' && account.demo ? account : null;
+    const card = account && account.kind === 'professional' && account.demo && !isRefusedDemoAccount(deps, account) ? account : null;
     const reason = !card ? SIGN_IN_REASONS.UNKNOWN_CARD : !isUsable(card) ? SIGN_IN_REASONS.ACCOUNT_UNUSABLE : SIGN_IN_REASONS.OK;
     const outcome = reason === SIGN_IN_REASONS.OK ? 'allowed' : 'denied';
     await recordSignIn(tx, ctx, { account: card, identified: card !== null, outcome, reason, method: 'demo_card', now });

@@ -1,5 +1,6 @@
 import { mapExternalClaims, type IdentitySource } from '../domain/external-identity.ts';
 import { findAccountByEmail, findAccountByRpps, type AccountRow } from '../store/account-repo.ts';
+import { isRefusedDemoAccount } from './demo-account-policy.ts';
 import type { ServiceDeps } from './service-deps.ts';
 import { recordSignIn, SIGN_IN_REASONS, type SignInContext, type SignInReason } from './sign-in-audit.ts';
 import { isUsable } from './sign-in-with-password.ts';
@@ -25,7 +26,7 @@ export async function signInWithExternalIdentity(
     const account = found && KINDS[source].has(found.kind) ? found : null;
     const reason: SignInReason = !identity ? SIGN_IN_REASONS.EXTERNAL_UNMAPPED
       : !account ? SIGN_IN_REASONS.EXTERNAL_UNKNOWN_ACCOUNT
-        : !isUsable(account) ? SIGN_IN_REASONS.ACCOUNT_UNUSABLE : SIGN_IN_REASONS.OK;
+        : !isUsable(account) || isRefusedDemoAccount(deps, account) ? SIGN_IN_REASONS.ACCOUNT_UNUSABLE : SIGN_IN_REASONS.OK;
     const ok = reason === SIGN_IN_REASONS.OK;
     await recordSignIn(tx, ctx, { account, identified: account !== null, outcome: ok ? 'allowed' : 'denied', reason, method: 'external', now, details: { source } });
     return ok && account ? { ok: true, account } : { ok: false, reason };

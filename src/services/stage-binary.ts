@@ -4,6 +4,7 @@ import { CONTENT_FIELDS, verifyDocumentContent } from '../domain/content/index.t
 import { AppError } from '../domain/errors.ts';
 import type { ValidationIssue } from '../domain/validation-issue.ts';
 import { deleteExpiredStagedBinaries, insertStagedBinary } from '../store/staged-binary-repo.ts';
+import { refusalFor } from './access-context.ts';
 import { runDossierOperation } from './dossier-operation.ts';
 import { outcomeOf, type IdempotencyRequest } from './idempotency.ts';
 import type { RequestContext, ServiceDeps } from './service-deps.ts';
@@ -33,7 +34,7 @@ export async function stageBinary(
     if (!verified.ok) {
       // Traced like the other refused requests that were allowed but cannot be carried out (see `invalid`).
       const issues = verified.issues.map(onBinary);
-      await trace(ACTION, { effect: 'deny', reason: issues[0]!.code }, { type: 'Binary', id: null }, { contentType: binary.contentType });
+      await trace(ACTION, refusalFor(access, issues[0]!.code), { type: 'Binary', id: null }, { contentType: binary.contentType });
       return outcomeOf(new AppError('VALIDATION_FAILED', undefined, issues));
     }
     // Housekeeping, cheap and scoped to the dossier already locked: its expired staged content goes now.

@@ -1,5 +1,6 @@
-import { decideAccess, type AccessMode, type Decision } from '../domain/policy/decide-access.ts';
+import { decideAccess, type AccessMode, type Decision, type ProfessionalFacts } from '../domain/policy/decide-access.ts';
 import { insertSession } from '../store/record-facts-repo.ts';
+import { isRegulationCentre } from '../store/regulation-centre-repo.ts';
 import type { AccessContext } from './access-context.ts';
 import { professionLabel } from './actor-view.ts';
 import { runDossierOperation } from './dossier-operation.ts';
@@ -16,9 +17,11 @@ export function accessSessionMinutes(deps: ServiceDeps, now: Date): number {
 }
 
 /** Decides starting a session in `mode`: the rules read the requested mode from the professional facts. */
-export function decideSessionStart(access: AccessContext, action: 'emergency.start' | 'secret.start', mode: Exclude<AccessMode, 'normal'>): Decision {
+export function decideSessionStart(
+  access: AccessContext, action: 'emergency.start' | 'secret.start', mode: Exclude<AccessMode, 'normal'>, facts: Pick<ProfessionalFacts, 'regulationCentre'> = {},
+): Decision {
   const { base } = access;
-  return decideAccess({ ...base, ...(base.professional ? { professional: { ...base.professional, mode } } : {}), action });
+  return decideAccess({ ...base, ...(base.professional ? { professional: { ...base.professional, ...facts, mode } } : {}), action });
 }
 
 /**
@@ -31,8 +34,11 @@ export async function startEmergencyAccess(
   const { mode } = request;
   const reason = request.reason?.trim() || null;
   return runDossierOperation<SessionResult>(deps, ctx, dossierId, { write: true, idempotency }, async ({ tx, now, access, trace, refuse }) => {
-    const decision = decideSessionStart(access, 'emergency.start', mode);
-    const details = { reason };
+    // The SAMU mode is for physicians of a listed regulation centre: a fact about the caller's structure.
+    const structure = ctx.actor.kind === 'professional' ? ctx.actor.structure : null;
+    const regulationCentre = mode === 'samu' && structure !== null && await isRegulationCentre(tx, structure.finess);
+    const decision = decideSessionStart(access, 'emergency.start', mode, { regulationCentre });
+    const details = { reason, ...(mode === 'samu' ? { regulationCentre } : {}) };
     // The requested mode is recorded even on a refusal: the history shows what was attempted.
     if (!access.dossier || decision.effect === 'deny' || ctx.actor.kind !== 'professional') {
       return refuse('emergency.start', decision.effect === 'deny' ? decision : NO_RULE, { type: 'AccessSession', id: null }, details, mode);

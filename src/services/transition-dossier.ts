@@ -2,7 +2,7 @@ import { actorId } from '../domain/actor.ts';
 import { SYSTEM_CHAIN } from '../domain/audit-chain.ts';
 import { AppError } from '../domain/errors.ts';
 import { LIFECYCLE_REFUSALS, transition, type LifecycleAction } from '../domain/lifecycle.ts';
-import type { Decision } from '../domain/policy/decide-access.ts';
+import { decideAccess, type Decision } from '../domain/policy/decide-access.ts';
 import { appendAudit } from '../store/audit-repo.ts';
 import { applyLifecycleChange, dossierHasContent, findDossier } from '../store/dossier-repo.ts';
 import { endAccessSessions, revokeConsents } from '../store/record-facts-repo.ts';
@@ -11,6 +11,7 @@ import { auditEntryFor } from './audit-entry.ts';
 import { deniedError } from './denied-error.ts';
 import { dossierView, type DossierView } from './dossier-view.ts';
 import { outcomeOf, runIdempotent, unwrap, type IdempotencyRequest } from './idempotency.ts';
+import { replayDossierOperation } from './idempotent-replay.ts';
 import type { RequestContext, ServiceDeps } from './service-deps.ts';
 
 /**
@@ -23,16 +24,20 @@ export async function transitionDossier(
   dossierId: string,
   action: LifecycleAction,
   idempotency?: IdempotencyRequest,
+  /** Why (the operator must give one to close or reopen someone's space); kept in the audit entry. */
+  justification: string | null = null,
 ): Promise<DossierView> {
+  const stated = justification?.trim() || null;
   const policyAction = `dossier.lifecycle.${action}` as const;
   const outcome = await deps.db.transaction(async (tx) => {
     const now = deps.clock();
     return runIdempotent<DossierView>(tx, actorId(ctx.actor), idempotency, now, async () => {
       const context = await loadAccessContext(tx, deps, ctx.actor, dossierId, now, { lockDossier: true });
       const dossier = context.dossier;
-      const access = context.decide(policyAction);
+      const access = decideAccess({ ...context.base, action: policyAction, justification: stated });
       const record = (decision: Decision, details: Record<string, unknown> = {}) =>
-        appendAudit(tx, auditEntryFor(ctx, dossier ? dossierId : SYSTEM_CHAIN, policyAction, decision, { type: 'Dossier', id: dossierId }, now, details));
+        appendAudit(tx, auditEntryFor(ctx, dossier ? dossierId : SYSTEM_CHAIN, policyAction, decision, { type: 'Dossier', id: dossierId }, now,
+          { ...details, ...(stated ? { justification: stated } : {}) }));
       if (!dossier || access.effect === 'deny') {
         await record(access);
         return outcomeOf(deniedError(access, dossier !== null));
@@ -56,7 +61,7 @@ export async function transitionDossier(
         : {};
       await record({ effect: 'allow', reason: result.reason }, { from: dossier.state, to: result.change.state, access: access.reason, ...ended });
       return { ok: true, value: dossierView((await findDossier(tx, dossierId))!) };
-    });
+    }, (stored) => replayDossierOperation(tx, deps, ctx, dossierId, now, true, stored, { action: policyAction, target: { type: 'Dossier', id: dossierId }, mode: 'normal', ...(stated ? { details: { justification: stated } } : {}) }));
   });
   return unwrap(outcome);
 }

@@ -16,6 +16,8 @@ export type AccountRow = {
   structure_name: string | null;
   demo: boolean;
   created_at: Date;
+  /** Professionals: when the directory stopped listing them (end of activity); null while in activity. */
+  ended_at?: Date | null;
 };
 
 export type NewAccount = Omit<AccountRow, 'created_at' | 'demo'> & { demo?: boolean };

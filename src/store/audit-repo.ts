@@ -1,5 +1,6 @@
 import { canonicalAuditPayload, chainHash, genesisHash, type AuditEntry } from '../domain/audit-chain.ts';
 import type { Queryable } from './db.ts';
+import { dossierChainIdsSql } from './dossier-former-id-repo.ts';
 import { textArrayLiteral } from './sql-array.ts';
 
 /** A professional's first access to a dossier, noted with the trace of an allowed access (SPEC §4). */
@@ -18,6 +19,7 @@ export async function appendAudit(tx: Queryable, e: AuditEntry, firstAccess?: Fi
   const params: unknown[] = [
     e.dossierId, genesisHash(e.dossierId), canonical, e.occurredAt, e.action, e.outcome, e.reason, e.mode,
     e.actorKind, e.actorId, JSON.stringify(e.actor), e.targetType, e.targetId, e.requestId, JSON.stringify(e.details),
+    e.clientId ?? null, e.clientAddress ?? null, e.clientRequestId ?? null,
   ];
   if (firstAccess) params.push(firstAccess.rpps, firstAccess.outboxId, firstAccess.outboxKind, JSON.stringify(firstAccess.payload));
   const res = await tx.query<{ seq: number; hash: string }>(firstAccess ? APPEND_NOTING_FIRST_ACCESS : APPEND, params);
@@ -35,19 +37,19 @@ const APPEND_CTES = `head AS (
        RETURNING seq, hash),
      entry AS (
        INSERT INTO audit_event (dossier_id, seq, occurred_at, action, outcome, reason, mode, actor_kind, actor_id,
-                                actor, target_type, target_id, request_id, details, hash)
-       SELECT $1, head.seq, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, head.hash FROM head
+                                actor, target_type, target_id, request_id, details, hash, client_id, client_address, client_request_id)
+       SELECT $1, head.seq, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, head.hash, $16, $17, $18 FROM head
        RETURNING seq, hash)`;
 
 const APPEND = `WITH ${APPEND_CTES} SELECT seq, hash FROM entry`;
 
 const APPEND_NOTING_FIRST_ACCESS = `WITH ${APPEND_CTES},
      first_access AS (
-       INSERT INTO professional_first_access (dossier_id, rpps, first_at) VALUES ($1, $16, $4)
+       INSERT INTO professional_first_access (dossier_id, rpps, first_at) VALUES ($1, $19, $4)
        ON CONFLICT DO NOTHING RETURNING dossier_id),
      notification AS (
        INSERT INTO outbox (dossier_id, outbox_id, kind, payload, created_at, available_at, attempts)
-       SELECT dossier_id, $17, $18, $19, $4, $4, 0 FROM first_access)
+       SELECT dossier_id, $20, $21, $22, $4, $4, 0 FROM first_access)
      SELECT seq, hash FROM entry`;
 
 /** First audit entries of new chains, hashed and laid out as columns: computed apart from the insert, so a bulk caller can do it ahead. */
@@ -61,15 +63,28 @@ export function prepareFirstAuditEntries(entries: readonly AuditEntry[]): FirstA
   const columns: (string | null)[][] = Array.from({ length: 14 }, () => []);
   const dossierIds: string[] = [];
   for (const e of entries) {
-    const values = [
-      e.dossierId, e.occurredAt.toISOString(), e.action, e.outcome, e.reason, e.mode, e.actorKind, e.actorId,
-      JSON.stringify(e.actor), e.targetType, e.targetId, e.requestId, JSON.stringify(e.details),
-      chainHash(genesisHash(e.dossierId), 1, canonicalAuditPayload(e)),
-    ];
+    const values = firstAuditValues(e);
     for (let c = 0; c < 14; c++) columns[c]!.push(values[c]!);
     dossierIds.push(e.dossierId);
   }
   return { dossierIds, columns };
+}
+
+/** Replaces (and re-hashes) prepared entry `i`: its dossier id turned out to be another one. */
+export function replacePreparedFirstAuditEntry(rows: FirstAuditRows, i: number, e: AuditEntry): void {
+  const values = firstAuditValues(e);
+  for (let c = 0; c < 14; c++) rows.columns[c]![i] = values[c]!;
+  rows.dossierIds[i] = e.dossierId;
+}
+
+function firstAuditValues(entry: AuditEntry): (string | null)[] {
+  // Bulk first entries come from imports, with no HTTP client: the client columns are not written.
+  const e: AuditEntry = { ...entry, clientId: null, clientAddress: null, clientRequestId: null };
+  return [
+    e.dossierId, e.occurredAt.toISOString(), e.action, e.outcome, e.reason, e.mode, e.actorKind, e.actorId,
+    JSON.stringify(e.actor), e.targetType, e.targetId, e.requestId, JSON.stringify(e.details),
+    chainHash(genesisHash(e.dossierId), 1, canonicalAuditPayload(e)),
+  ];
 }
 
 /**
@@ -124,7 +139,7 @@ export type StoredAuditRow = {
   dossier_id: string; seq: number; occurred_at: Date; action: string; outcome: AuditEntry['outcome'];
   reason: string; mode: string; actor_kind: string; actor_id: string; actor: Record<string, unknown>;
   target_type: string; target_id: string | null; request_id: string | null; details: Record<string, unknown>;
-  hash: string;
+  hash: string; client_id: string | null; client_address: string | null; client_request_id: string | null;
 };
 
 export function rowToEntry(r: StoredAuditRow): AuditEntry {
@@ -132,6 +147,10 @@ export function rowToEntry(r: StoredAuditRow): AuditEntry {
     dossierId: r.dossier_id, occurredAt: r.occurred_at, action: r.action, outcome: r.outcome, reason: r.reason,
     mode: r.mode, actorKind: r.actor_kind, actorId: r.actor_id, actor: r.actor, targetType: r.target_type,
     targetId: r.target_id, requestId: r.request_id, details: r.details,
+    // Set only when recorded (entries before migration 0009, and those of imports and jobs, have none).
+    ...(r.client_id !== null ? { clientId: r.client_id } : {}),
+    ...(r.client_address !== null ? { clientAddress: r.client_address } : {}),
+    ...(r.client_request_id !== null ? { clientRequestId: r.client_request_id } : {}),
   };
 }
 
@@ -160,6 +179,6 @@ export async function listAuditHeads(db: Queryable): Promise<Map<string, { seq: 
 /** A dossier's newest audit entries, for the patient's history. */
 export async function listDossierAudit(db: Queryable, dossierId: string, limit: number): Promise<StoredAuditRow[]> {
   const res = await db.query<StoredAuditRow>(
-    'SELECT * FROM audit_event WHERE dossier_id = $1 ORDER BY seq DESC LIMIT $2', [dossierId, limit]);
+    `SELECT * FROM audit_event WHERE dossier_id IN ${dossierChainIdsSql('$1')} ORDER BY seq DESC LIMIT $2`, [dossierId, limit]);
   return res.rows;
 }

@@ -172,3 +172,22 @@ export async function claimInvisibleDocumentsDue(tx: Queryable, step: 'informed'
 export async function recordVisibilityStep(tx: Queryable, dossierId: string, documentId: string, step: 'informed' | 'visible', at: Date): Promise<void> {
   await tx.query('INSERT INTO document_visibility_event (dossier_id, document_id, step, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [dossierId, documentId, step, at]);
 }
+
+/** Documents of a dossier by id (metadata only); ids it does not hold are left out. */
+export async function findDocumentsByIds(tx: Queryable, dossierId: string, documentIds: readonly string[]): Promise<StoredDocument[]> {
+  if (documentIds.length === 0) return [];
+  const res = await tx.query<DocumentRow>(
+    `SELECT ${META_COLUMNS} FROM document WHERE dossier_id = $1 AND document_id = ANY($2::uuid[])`, [dossierId, documentIds]);
+  return res.rows.map(toMeta);
+}
+
+/** Did the patient side put the document's mask (MASQUE_PS)? Then it is the patient's choice, which a new version keeps. */
+export async function isMaskedByPatient(tx: Queryable, dossierId: string, documentId: string): Promise<boolean> {
+  const res = await tx.query<{ masked_by_patient: boolean }>(
+    'SELECT masked_by_patient FROM document WHERE dossier_id = $1 AND document_id = $2', [dossierId, documentId]);
+  return res.rows[0]?.masked_by_patient ?? false;
+}
+
+export async function setMaskedByPatient(tx: Queryable, dossierId: string, documentId: string, masked: boolean): Promise<void> {
+  await tx.query('UPDATE document SET masked_by_patient = $3 WHERE dossier_id = $1 AND document_id = $2', [dossierId, documentId, masked]);
+}

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { DossierState, LifecycleChange } from '../domain/lifecycle.ts';
 import type { RelationshipFact } from '../domain/policy/decide-access.ts';
 import type { Queryable } from './db.ts';
@@ -24,15 +24,13 @@ export type DossierRow = {
 };
 
 /**
- * A dossier's id is derived from the INS (a name-based UUID), so re-importing a person always lands on
- * the same dossier and the id can serve as the distribution key without a lookup.
+ * A new dossier's id: 122 random bits (UUIDv4), carrying nothing of the person. It appears in URLs, FHIR
+ * ids, logs and e-mailed links, so it must not let anyone recover the INS (a hash of the INS would: the
+ * NIR space is small once birth year, month and place are known). INS → dossier goes through the
+ * dossier_by_ins index only (docs/dossier-ids.md).
  */
-export function dossierIdForIns(ins: string): string {
-  const h = hash('sha256', `openmes-dossier|${ins}`, 'buffer');
-  h[6] = (h[6]! & 0x0f) | 0x50; // version nibble (name-based)
-  h[8] = (h[8]! & 0x3f) | 0x80; // RFC 4122 variant
-  const hex = h.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+export function newDossierId(): string {
+  return randomUUID();
 }
 
 export async function findDossier(db: Queryable, dossierId: string, forUpdate = false): Promise<DossierRow | null> {
@@ -40,8 +38,13 @@ export async function findDossier(db: Queryable, dossierId: string, forUpdate = 
   return res.rows[0] ?? null;
 }
 
+/**
+ * The dossier of an INS, through the index. An index entry may be a reservation with no dossier yet (a
+ * legal representative named by the population file before their own line): not a dossier, so null.
+ */
 export async function findDossierIdByIns(db: Queryable, ins: string): Promise<string | null> {
-  const res = await db.query<{ dossier_id: string }>('SELECT dossier_id FROM dossier_by_ins WHERE ins = $1', [ins]);
+  const res = await db.query<{ dossier_id: string }>(
+    'SELECT b.dossier_id FROM dossier_by_ins b JOIN dossier d ON d.dossier_id = b.dossier_id WHERE b.ins = $1', [ins]);
   return res.rows[0]?.dossier_id ?? null;
 }
 

@@ -24,7 +24,7 @@ export type ImportJobRow = {
   finished_at: Date | null;
 };
 
-/** One new dossier, ready to insert (ids already derived from the INS). */
+/** One new dossier, ready to insert (ids already resolved through the INS index: `resolveDossierIds`). */
 export type NewDossier = {
   dossierId: string;
   ins: string;
@@ -60,7 +60,42 @@ export async function findOrCreateImportJob(
 }
 
 /**
- * Inserts the dossiers of one batch with their INS index, legal-representative links and the first
+ * The dossier id of each INS, through the INS index: the id already indexed (an existing dossier, or a
+ * reservation), else the proposed random id, indexed now as a reservation. A legal representative named
+ * before their own line (later in the file, another batch or file) thus gets the id their dossier will
+ * have. One statement for the batch; an INS indexed concurrently by another transaction is read again
+ * once that one committed (ON CONFLICT waited for it).
+ */
+export async function resolveDossierIds(
+  tx: Queryable,
+  proposed: ReadonlyMap<string, string>,
+): Promise<Map<string, string>> {
+  const ins = [...proposed.keys()];
+  if (ins.length === 0) return new Map();
+  const res = await tx.query<{ ins: string; dossier_id: string }>(
+    `WITH wanted AS (SELECT w.ins, w.id FROM unnest($1::text[], $2::text[]) AS w(ins, id)),
+     known AS (SELECT b.ins, b.dossier_id FROM dossier_by_ins b WHERE b.ins IN (SELECT ins FROM wanted)),
+     added AS (
+       INSERT INTO dossier_by_ins (ins, dossier_id)
+       SELECT ins, id::uuid FROM wanted WHERE ins NOT IN (SELECT ins FROM known)
+       ON CONFLICT (ins) DO NOTHING
+       RETURNING ins, dossier_id)
+     SELECT ins, dossier_id FROM known UNION ALL SELECT ins, dossier_id FROM added`,
+    [textArrayLiteral(ins), textArrayLiteral(ins.map((i) => proposed.get(i)!))],
+  );
+  const resolved = new Map(res.rows.map((r) => [r.ins, r.dossier_id]));
+  const raced = ins.filter((i) => !resolved.has(i));
+  if (raced.length > 0) {
+    const again = await tx.query<{ ins: string; dossier_id: string }>(
+      'SELECT ins, dossier_id FROM dossier_by_ins WHERE ins = ANY($1::text[])', [textArrayLiteral(raced)]);
+    for (const r of again.rows) resolved.set(r.ins, r.dossier_id);
+  }
+  if (resolved.size !== ins.length) throw new Error('INS index: an INS could not be resolved to a dossier id');
+  return resolved;
+}
+
+/**
+ * Inserts the dossiers of one batch (indexed by `resolveDossierIds` beforehand), legal-representative links and the first
  * audit entry of each (prepared and hashed by the caller), skipping every person whose dossier exists
  * already (ON CONFLICT DO NOTHING); links and audit entries are written only for the dossiers this
  * statement created. One statement, one round trip; returns the ids skipped (usually none, so the
@@ -95,8 +130,6 @@ export async function insertNewDossiers(
             AS t(id, ins, oid, bn, fn, bd, sx, bp, em)
        ON CONFLICT (dossier_id) DO NOTHING
        RETURNING dossier_id, ins),
-     -- only for dossiers just created: a conflict here means the INS index is inconsistent, and fails the batch
-     by_ins AS (INSERT INTO dossier_by_ins (ins, dossier_id) SELECT ins, dossier_id FROM created),
      links AS (
        INSERT INTO dossier_relationship (dossier_id, kind, related_dossier_id, related_ins, rank, granted_at)
        SELECT l.d::uuid, 'legal_representative', l.rd::uuid, l.ri, l.rk, $10::timestamptz
@@ -124,9 +157,12 @@ export async function findDossiersCreatedByJob(
   jobId: string,
 ): Promise<Map<string, number | null>> {
   if (dossierIds.length === 0) return new Map();
+  // A dossier created before its id changed (migration 0011) has its first entry under its former id.
   const res = await tx.query<{ dossier_id: string; line: string | null }>(
-    `SELECT dossier_id, details->>'line' AS line FROM audit_event
-     WHERE dossier_id = ANY($1::uuid[]) AND seq = 1 AND details->>'importJobId' = $2`,
+    `SELECT COALESCE(m.dossier_id, a.dossier_id) AS dossier_id, a.details->>'line' AS line FROM audit_event a
+     LEFT JOIN dossier_former_id m ON m.former_dossier_id = a.dossier_id
+     WHERE a.dossier_id IN (SELECT unnest($1::uuid[]) UNION ALL SELECT former_dossier_id FROM dossier_former_id WHERE dossier_id = ANY($1::uuid[]))
+       AND a.seq = 1 AND a.details->>'importJobId' = $2`,
     [textArrayLiteral(dossierIds), jobId],
   );
   return new Map(res.rows.map((row) => [row.dossier_id, row.line === null ? null : Number(row.line)]));

@@ -29,7 +29,7 @@ const folded = (sql: string) => `lower(translate(${sql}, '${ACCENTED}', '${PLAIN
 
 export async function findProfessionalByRpps(db: Queryable, rpps: string): Promise<DirectoryProfessional | null> {
   const res = await db.query<Row>(
-    `SELECT ${COLUMNS} FROM account WHERE kind = 'professional' AND rpps = $1 AND profession IS NOT NULL`, [rpps]);
+    `SELECT ${COLUMNS} FROM account WHERE kind = 'professional' AND rpps = $1 AND profession IS NOT NULL AND ended_at IS NULL`, [rpps]);
   return res.rows[0] ? toProfessional(res.rows[0]) : null;
 }
 
@@ -41,7 +41,7 @@ export async function searchProfessionals(db: Queryable, query: string, limit: n
   const like = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const res = await db.query<Row>(
     `SELECT ${COLUMNS} FROM account
-     WHERE kind = 'professional' AND rpps IS NOT NULL AND profession IS NOT NULL
+     WHERE kind = 'professional' AND rpps IS NOT NULL AND profession IS NOT NULL AND ended_at IS NULL
        AND (($1::text IS NOT NULL AND rpps LIKE $1 || '%')
          OR ${folded("given_name || ' ' || family_name")} LIKE $2
          OR ${folded("family_name || ' ' || given_name")} LIKE $2)

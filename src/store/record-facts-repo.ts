@@ -130,6 +130,19 @@ export async function recordFirstAccess(tx: Queryable, dossierId: string, rpps: 
   return res.rowCount === 1;
 }
 
+/**
+ * Records a professional's first feed of a dossier; true when it is their first one and they have not
+ * consulted the dossier before (a consultation was already told to the patient as a first access).
+ */
+export async function recordFirstFeed(tx: Queryable, dossierId: string, rpps: string, now: Date): Promise<boolean> {
+  const res = await tx.query(
+    `INSERT INTO professional_first_feed (dossier_id, rpps, first_at)
+     SELECT $1::uuid, $2::text, $3::timestamptz
+     WHERE NOT EXISTS (SELECT 1 FROM professional_first_access WHERE dossier_id = $1::uuid AND rpps = $2::text)
+     ON CONFLICT DO NOTHING`, [dossierId, rpps, now]);
+  return res.rowCount === 1;
+}
+
 export type StoredConsent = {
   consentId: string; scope: 'professional' | 'structure'; rpps: string | null; finess: string | null;
   recordedBy: Record<string, unknown>; recordedAt: Date; revokedAt: Date | null;

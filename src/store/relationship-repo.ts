@@ -52,3 +52,32 @@ export async function endCarer(tx: Queryable, dossierId: string, carerDossierId:
   );
   return res.rows.length > 0;
 }
+
+/**
+ * The name a person goes by in the portals: their patient account's, else the identity of their space
+ * (a minor managed by a parent may have no account of their own).
+ */
+export async function findPersonName(db: Queryable, dossierId: string): Promise<string | null> {
+  const res = await db.query<{ given_name: string | null; family_name: string | null; first_names: string | null; birth_name: string | null }>(
+    `SELECT a.given_name, a.family_name, d.first_names, d.birth_name
+     FROM dossier d LEFT JOIN account a ON a.dossier_id = d.dossier_id AND a.kind = 'patient'
+     WHERE d.dossier_id = $1 ORDER BY a.created_at LIMIT 1`,
+    [dossierId],
+  );
+  const r = res.rows[0];
+  if (!r) return null;
+  if (r.given_name || r.family_name) return `${r.given_name ?? ''} ${r.family_name ?? ''}`.trim();
+  const first = r.first_names?.split(/[ ,]/)[0] ?? '';
+  const family = r.birth_name ? r.birth_name.charAt(0) + r.birth_name.slice(1).toLowerCase() : '';
+  return `${first} ${family}`.trim() || null;
+}
+
+/** The spaces a person helps as a carer, mandates in force at `now` (their « Les personnes que j'aide »). */
+export async function listMandatesHeldBy(db: Queryable, carerDossierId: string, now: Date): Promise<{ dossierId: string; grantedAt: Date }[]> {
+  const res = await db.query<{ dossier_id: string; granted_at: Date }>(
+    `SELECT dossier_id, granted_at FROM dossier_relationship
+     WHERE related_dossier_id = $1 AND kind = 'carer' AND (ended_at IS NULL OR ended_at > $2) ORDER BY granted_at, dossier_id`,
+    [carerDossierId, now],
+  );
+  return res.rows.map((r) => ({ dossierId: r.dossier_id, grantedAt: new Date(r.granted_at) }));
+}

@@ -109,6 +109,7 @@ describe('patient portal: documents, confidentiality, history, spaces', () => {
     await feed(pros.claire, s.dossierId, {
       title: titles.cda, typeCode: '11490-0', date: '2026-02-02T16:00:00Z', contentType: 'text/xml',
       content: Buffer.from(cdaXml({
+        ins: PARENT_INS, code: '11490-0', // a CDA must name the dossier's patient and the declared type
         title: 'Lettre de liaison à la sortie',
         body: `<structuredBody>
           <component><section><title>Motif d’hospitalisation</title><text>Pneumopathie &lt;b&gt;droite&lt;/b&gt;.</text></section></component>

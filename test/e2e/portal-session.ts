@@ -77,7 +77,8 @@ export type SignInPages = { signedOut?: string; password?: string; code?: string
  * The demo patient signs in from `at` (opened unless the page is already there): e-mail, password, then
  * the code e-mailed to them. Resolves once the portal is back on `at`, signed in.
  */
-export async function signInPatient(page: Page, s: SignInServer, options: { at?: string; check?: SignInPages } = {}): Promise<void> {
+export async function signInPatient(page: Page, s: SignInServer, options: { at?: string; check?: SignInPages; email?: string } = {}): Promise<void> {
+  const email = options.email ?? DEMO_PATIENT.email;
   const at = options.at ?? '/';
   if (page.url() === 'about:blank' || new URL(page.url()).pathname !== at) await page.goto(`${s.baseUrl}${at}`);
   const signIn = page.getByRole('button', { name: 'Se connecter' }).first();
@@ -86,13 +87,14 @@ export async function signInPatient(page: Page, s: SignInServer, options: { at?:
   await signIn.click();
   await page.waitForSelector('#email');
   if (options.check?.password) await expectAccessible(page, options.check.password);
-  await page.fill('#email', DEMO_PATIENT.email);
+  await page.fill('#email', email);
   await page.fill('#password', s.demo.password);
-  const seen = await codeMailCount(s);
+  // Counted for this address: the code awaited is the one sent to `email`, not to the demo patient.
+  const seen = await codeMailCount(s, email);
   await page.getByRole('button', { name: 'Continuer' }).click();
   await page.waitForSelector('#code');
   if (options.check?.code) await expectAccessible(page, options.check.code);
-  await page.fill('#code', await oneTimeCode(s, DEMO_PATIENT.email, seen));
+  await page.fill('#code', await oneTimeCode(s, email, seen));
   await page.getByRole('button', { name: 'Valider le code' }).click();
   try {
     await page.waitForURL(`${s.baseUrl}${at}`, { timeout: 20_000 });

@@ -1,10 +1,17 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PATIENT, type SignInServer } from '../support/sign-in-server.ts';
 import { expectAccessible, newPortalPage, signInPatient, signInProfessional, startPortals, stopPortals } from './portal-session.ts';
 
 let s: SignInServer;
 let browser: Browser;
+
+/** What the browser refused under the Content-Security-Policy while the page ran (nothing, for the portals to work). */
+function cspViolations(page: Page): string[] {
+  const refused: string[] = [];
+  page.on('console', (m) => { if (m.text().includes('Content Security Policy')) refused.push(m.text()); });
+  return refused;
+}
 
 describe('portals in Chromium', () => {
   beforeAll(async () => {
@@ -14,7 +21,9 @@ describe('portals in Chromium', () => {
 
   it('a demo patient signs in with e-mail, password and the code sent by e-mail, and sees their name', async () => {
     const page = await newPortalPage(browser);
-    await page.goto(`${s.baseUrl}/`);
+    const refused = cspViolations(page);
+    const home = await page.goto(`${s.baseUrl}/`);
+    expect(home?.headers()['content-security-policy']).toContain("script-src 'self';");
     await expect.poll(() => page.locator('main h1').first().textContent()).toContain('Bienvenue');
     await expectAccessible(page, 'patient-home-signed-out');
 
@@ -32,15 +41,18 @@ describe('portals in Chromium', () => {
     await page.getByRole('button', { name: 'Se déconnecter' }).first().click();
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await expect.poll(() => page.locator('main h1').first().textContent(), { timeout: 15_000 }).toContain('Bienvenue');
+    expect(refused).toEqual([]);
     await page.close();
   });
 
   it('a professional signs in with a demo card and sees the professional portal', async () => {
     const page = await newPortalPage(browser);
+    const refused = cspViolations(page);
     const doctor = s.demo.professionals[0]!;
     await signInProfessional(page, s, doctor.rpps, { check: { signedOut: 'pro-home-signed-out', cards: 'pro-card-choice' } });
     await expect.poll(() => page.textContent('body'), { timeout: 15_000 }).toContain(doctor.rpps);
     await expectAccessible(page, 'pro-home-signed-in');
+    expect(refused).toEqual([]);
     await page.close();
   });
 

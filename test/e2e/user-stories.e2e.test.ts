@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { pdfBytes } from '../support/documents.ts';
 import { insertDossier, insWithKey, relate } from '../support/fixtures.ts';
 import { personAccount } from '../support/notifications.ts';
+import { hashPassword } from '../../src/services/password.ts';
 import { DEMO_PATIENT, startSignInServer, type SignInServer } from '../support/sign-in-server.ts';
 import { launchChromium } from './browser.ts';
 import {
@@ -94,7 +95,9 @@ async function recordConsent(pro: Page): Promise<void> {
   await expect.poll(() => pro.locator('section[aria-labelledby="consentement"]').textContent()).toContain('Consentement enregistré le');
 }
 
-describe('user stories across both portals, in Chromium', () => {
+// Each story drives two or three people through several pages and sign-ins: more than vitest's default minute
+// on a loaded two-core machine.
+describe('user stories across both portals, in Chromium', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     assertPortalsBuilt();
     browser = await launchChromium();
@@ -235,38 +238,77 @@ describe('user stories across both portals, in Chromium', () => {
     await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('CR de biologie déposé par le patient');
     await story.check(pro, 'pro-patient-documents');
 
+    // The page fetches the bytes with the token and shows them from a blob: URL. The page's CSP refuses
+    // fetch() of blob: URLs (connect-src 'self'), so the bytes are taken as the server hands them to the page.
+    const served: Buffer[] = [];
+    await pro.route(/\/fhir\/R4\/Binary\//, async (route) => {
+      const response = await route.fetch();
+      if (route.request().method() === 'GET' && response.status() === 200) served.push(await response.body());
+      await route.fulfill({ response });
+    });
     await row.getByRole('link', { name: 'Ouvrir', exact: true }).click();
     await pro.waitForURL(/\/pro\/document\?id=/);
     await expect.poll(() => mainHeading(pro), { timeout: 15_000 }).toBe(title);
     const frame = pro.locator('iframe[data-testid="document-frame"]');
     await frame.waitFor({ state: 'attached', timeout: 15_000 });
-    // What the page shows is the very PDF the patient sent.
-    const shown = await pro.evaluate(async (url) => [...new Uint8Array(await (await fetch(url!)).arrayBuffer())], await frame.getAttribute('src'));
-    expect(Buffer.from(shown).equals(content)).toBe(true);
+    // What the page shows (from a blob: URL) is the very PDF the patient sent.
+    expect(await frame.getAttribute('src')).toMatch(/^blob:/);
+    expect(served.map((bytes) => bytes.equals(content))).toEqual([true]);
     await story.check(pro, 'pro-document');
   });
 
-  it('a patient gives a carer a mandate from their settings, then takes it back', async () => {
+  it('a patient invites a carer, who accepts in their own space and later gives it up', async () => {
     const story = await startStory('carer');
     const { s, patient } = story;
-    // Fixture: the carer activated their own space, and signs in to it with this e-mail.
+    // Fixture: the carer activated their own space, and signs in to it with this e-mail and the demo password.
     const carerId = await insertDossier(s.db, { ins: insWithKey('1880575123458'), state: 'active', birthName: 'MOREAU', firstNames: 'Hugo', birthDate: '1988-02-02', sex: 'M' });
     await personAccount(s.db, { kind: 'person', accountId: randomUUID(), dossierId: carerId, displayName: 'Hugo Moreau' }, 'hugo.moreau@example.test');
+    await s.db.query('UPDATE account SET password_hash = $1 WHERE lower(email) = $2', [await hashPassword(s.demo.password), 'hugo.moreau@example.test']);
+    const SENT = 'Si cette adresse correspond à un espace santé activé, la personne a reçu une invitation.';
 
     await patientSignsIn(story, '/parametres/confidentialite');
     const carers = patient.locator('section[aria-labelledby="carers-title"]');
     await patient.getByRole('heading', { name: 'Mes aidants' }).waitFor({ timeout: 15_000 });
-    await expect.poll(() => carers.textContent(), { timeout: 15_000 }).toContain('Vous n’avez désigné aucun aidant.');
-    await carers.locator('input[type="email"]').fill('hugo.moreau@example.test');
+    await expect.poll(() => carers.textContent(), { timeout: 15_000 }).toContain('Vous n’avez aucun aidant.');
+    // An address that names nobody gets the very same answer; the pending invitation can be withdrawn.
+    await carers.locator('input[type="email"]').fill('personne.inconnue@example.test');
     await story.check(patient, 'patient-carer-form');
-    await patient.getByRole('button', { name: 'Donner un mandat d’aidant' }).click();
-    await expect.poll(() => carers.textContent(), { timeout: 15_000 }).toContain('Hugo Moreau est désormais votre aidant');
-    await expect.poll(() => patient.getByRole('list', { name: 'Aidants ayant un mandat en cours' }).textContent()).toContain('Hugo Moreau');
+    await patient.getByRole('button', { name: 'Envoyer l’invitation' }).click();
+    await expect.poll(() => carers.textContent(), { timeout: 15_000 }).toContain(SENT);
+    await expect.poll(() => patient.getByRole('list', { name: 'Invitations d’aidant en attente' }).textContent()).toContain('personne.inconnue@example.test');
+    await story.check(patient, 'patient-carer-invitation-pending');
+    await patient.getByRole('button', { name: 'Retirer l’invitation personne.inconnue@example.test' }).click();
+    await expect.poll(() => carers.textContent(), { timeout: 15_000 }).toContain('L’invitation envoyée à personne.inconnue@example.test est retirée.');
+
+    await carers.locator('input[type="email"]').fill('hugo.moreau@example.test');
+    await patient.getByRole('button', { name: 'Envoyer l’invitation' }).click();
+    await expect.poll(() => carers.textContent(), { timeout: 15_000 }).toContain(SENT);
+    expect(await carers.textContent()).not.toContain('Hugo Moreau');
+
+    // The carer, in a browser of their own, finds the invitation in their space and accepts it.
+    const carer = await newPortalPage(browser);
+    onTestFinished(async () => carer.context().close());
+    await signInPatient(carer, s, { at: '/parametres/confidentialite', email: 'hugo.moreau@example.test' });
+    const received = carer.getByRole('list', { name: 'Invitations à devenir aidant' });
+    await expect.poll(() => received.textContent(), { timeout: 15_000 }).toContain('Camille Durand vous invite à devenir son aidant');
+    await story.check(carer, 'carer-invitation-received');
+    await carer.getByRole('button', { name: 'Accepter : Camille Durand vous invite à devenir son aidant' }).click();
+    await expect.poll(() => carer.locator('main').textContent(), { timeout: 15_000 }).toContain('Vous êtes désormais aidant de Camille Durand');
+    await expect.poll(() => carer.getByRole('list', { name: 'Personnes dont vous êtes l’aidant' }).textContent()).toContain('Camille Durand');
+    await story.check(carer, 'carer-invitation-accepted');
+
+    // The holder now sees who the carer is.
+    await patient.reload();
+    await expect.poll(() => patient.getByRole('list', { name: 'Aidants ayant un mandat en cours' }).textContent(), { timeout: 15_000 }).toContain('Hugo Moreau');
     await story.check(patient, 'patient-carer-granted');
-    await patient.getByRole('button', { name: 'Retirer le mandat Hugo Moreau' }).click();
-    await expect.poll(() => carers.textContent(), { timeout: 15_000 }).toContain('Le mandat de Hugo Moreau est retiré');
-    expect(await carers.textContent()).toContain('Vous n’avez désigné aucun aidant.');
-    await story.check(patient, 'patient-carer-revoked');
+
+    // The carer gives it up; the holder's list is empty again.
+    await carer.getByRole('button', { name: 'Ne plus être aidant : Camille Durand' }).click();
+    await expect.poll(() => carer.locator('main').textContent(), { timeout: 15_000 }).toContain('Vous n’êtes plus aidant de Camille Durand');
+    await story.check(carer, 'carer-gave-up');
+    await patient.reload();
+    await expect.poll(() => carers.textContent(), { timeout: 15_000 }).toContain('Vous n’avez aucun aidant.');
+    await story.check(patient, 'patient-carer-ended');
   });
 
   it('a parent switches to their child’s space and finds the document a professional fed for the child', async () => {

@@ -49,9 +49,24 @@ export type Doc = {
   author: { kind: 'pro'; rpps: string } | { kind: 'patient' };
   invisibleSince: number | null;
   deleted: boolean;
+  /** Replaced by a newer version (listed no more, still readable by whom may read it). */
+  superseded?: boolean;
+  /** The id of the version this one replaces. */
+  replaces?: string | null;
+  /** Its mask (MASQUE_PS) is the patient side's choice: a new version keeps it. */
+  patientMasked?: boolean;
 };
-export type World = { dossiers: Map<string, Dossier>; docs: Doc[]; directory: Map<string, Pro> };
-export type Verdict = { ok: true; why: string } | { ok: false; status: 400 | 403 | 404; why: string };
+/**
+ * A carer invitation (issue 8, item 6): `invitee` is the space of the account with the address when it
+ * was sent, if activated (null: nobody can accept it, and the inviter cannot tell).
+ */
+export type Invitation = { id: string; dossierId: string; invitee: string | null; email: string; sent: number; status: 'pending' | 'accepted' | 'declined' | 'withdrawn' };
+export type World = {
+  dossiers: Map<string, Dossier>; docs: Doc[]; directory: Map<string, Pro>; invitations: Invitation[];
+  /** The structures (FINESS) listed as SAMU regulation centres (centres 15). */
+  regulationCentres?: ReadonlySet<string>;
+};
+export type Verdict = { ok: true; why: string } | { ok: false; status: 400 | 403 | 404 | 429; why: string };
 
 const allow = (why: string): Verdict => ({ ok: true, why });
 const hidden = (why: string): Verdict => ({ ok: false, status: 404, why });
@@ -87,11 +102,13 @@ export type Rules = {
   sector: Map<string, string>;
   medicoSocialEnabled: boolean;
   carersEnabled: boolean;
+  /** OPENMES_MAX_CARERS: accepted mandates and pending invitations together. */
+  maxCarers: number;
   visibleAfterDays: (at: number) => number;
   emergencyMinutes: (at: number) => number;
 };
 
-export function loadRules(root: string, options: { medicoSocialEnabled: boolean; carersEnabled: boolean }): Rules {
+export function loadRules(root: string, options: { medicoSocialEnabled: boolean; carersEnabled: boolean; maxCarers: number }): Rules {
   const dir = join(root, 'reference-data');
   // The matrix in force: the latest published version (one file per decree, named by its date).
   const file = readdirSync(dir).filter((f) => /^habilitation-matrix-\d{4}-\d{2}-\d{2}\.csv$/.test(f)).sort().at(-1)!;
@@ -190,6 +207,11 @@ export class AccessOracle {
     return refined ?? this.rules.matrix.get(`${type}|${pro.profession}`) ?? false;
   }
 
+  readsSomeType(pro: Pro): boolean {
+    const types = new Set([...this.rules.matrix.keys()].map((k) => k.slice(0, k.indexOf('|'))));
+    return [...types].some((type) => this.matrixAllows(pro, type));
+  }
+
   masked(doc: Doc, d: Dossier): boolean { return doc.labels.has('MASQUE_PS') || d.maskAll; }
 
   /** §3.8: invisible to the patient side until revealed or until the delay has passed. */
@@ -198,11 +220,19 @@ export class AccessOracle {
     return doc.invisibleSince === null || now < doc.invisibleSince + this.rules.visibleAfterDays(now) * DAY;
   }
 
+  /**
+   * §1 closure, as the patient side meets it: the holder side is told the space is closed and how to
+   * reopen it (issue 8, item 15); a carer's mandate ended with it, so for them it is as if gone.
+   */
+  closedFor(role: 'holder' | 'representative' | 'carer'): Verdict {
+    return role === 'carer' ? hidden('space closed') : refused('space closed: the holder side is told how to reopen it');
+  }
+
   /** Patient side, before any document: the role, the state (reading needs an activated space). */
   personEntry(dossierId: string, d: Dossier, now: number): Verdict | null {
     const role = this.role(dossierId, d, now);
     if (!role) return hidden('no relationship with this space');
-    if (d.state === 'closed') return hidden('space closed');
+    if (d.state === 'closed') return this.closedFor(role);
     if (d.state !== 'active') return refused('space not activated');
     return null;
   }
@@ -247,8 +277,9 @@ export class AccessOracle {
    */
   canReadHistory(who: Who, d: Dossier, now: number): Verdict {
     if (who.kind === 'pro') return this.proEntry(who.pro, d) ?? hidden("the history is the patient side's");
-    if (!this.role(who.dossierId, d, now)) return hidden('no relationship with this space');
-    return d.state === 'closed' ? hidden('space closed') : allow(this.role(who.dossierId, d, now)!);
+    const role = this.role(who.dossierId, d, now);
+    if (!role) return hidden('no relationship with this space');
+    return d.state === 'closed' ? this.closedFor(role) : allow(role);
   }
 
   /** What a history entry about `doc` would reveal to this patient-side reader. */
@@ -272,7 +303,34 @@ export class AccessOracle {
 
   /** What a search lists and counts: current documents of the dossier the caller may read. */
   visible(who: Who, d: Dossier, now: number): Doc[] {
-    return this.world.docs.filter((doc) => doc.dossierId === d.id && !doc.deleted && this.canRead(who, doc, now).ok);
+    return this.world.docs.filter((doc) => doc.dossierId === d.id && !doc.deleted && !doc.superseded && this.canRead(who, doc, now).ok);
+  }
+
+  /**
+   * What a returned document may say of the version it replaces: its reference only when the caller may
+   * read that version too (otherwise the link would reveal a document answered as "not found").
+   */
+  namedPredecessor(who: Who, doc: Doc, now: number): string | null {
+    const previous = doc.replaces ? this.world.docs.find((x) => x.id === doc.replaces) : undefined;
+    return previous && this.canRead(who, previous, now).ok ? previous.id : null;
+  }
+
+  /**
+   * §2 replacement: a new version of the same document, by its author (who must still be able to read it),
+   * decided as a deposit. The patient's own mask on the old version is part of the new one's labels (their
+   * confidentiality choice is about the document, whatever its version); the author's mask is not carried.
+   */
+  replacementLabels(old: Doc, labels: readonly Label[]): Label[] {
+    return old.patientMasked && !labels.includes('MASQUE_PS') ? [...labels, 'MASQUE_PS'] : [...labels];
+  }
+
+  canReplace(pro: Pro, old: Doc, labels: readonly Label[], now: number): Verdict {
+    const read = this.canRead({ kind: 'pro', pro }, old, now);
+    if (!read.ok) return read;
+    if (old.author.kind !== 'pro' || old.author.rpps !== pro.rpps) return refused('not the author');
+    const deposit = this.canFeed(pro, this.dossier(old.dossierId), old.type, this.replacementLabels(old, labels), now);
+    if (!deposit.ok) return deposit;
+    return old.superseded ? invalid('already replaced') : allow('replace');
   }
 
   /** §2 and §3.8–3.10: a professional deposits a document. */
@@ -309,7 +367,14 @@ export class AccessOracle {
   canStartEmergency(pro: Pro, d: Dossier, mode: 'bris_de_glace' | 'samu'): Verdict {
     const entry = this.proEntry(pro, d);
     if (entry) return entry;
-    if (mode === 'samu' && pro.profession !== MEDECIN) return refused('regulation is for SAMU physicians');
+    // §3.7 as decided for OpenMES (docs/access-rules.md): the regulation mode is for physicians practising in a
+    // listed regulation centre; bris de glace for health professionals whom the matrix lets read some type.
+    if (mode === 'samu' && (pro.profession !== MEDECIN || pro.finess === null || !this.world.regulationCentres?.has(pro.finess))) {
+      return refused('regulation is for physicians of a regulation centre');
+    }
+    if (mode === 'bris_de_glace' && (this.rules.sector.get(pro.profession) !== 'health' || !this.readsSomeType(pro))) {
+      return refused('bris de glace is for health professionals of the matrix');
+    }
     if (mode === 'samu' ? d.blockSamu : d.blockEmergency) return refused('emergency access blocked by the patient');
     return allow(mode);
   }
@@ -323,9 +388,68 @@ export class AccessOracle {
   /** Settings and blocks: the holder, or a legal representative for a minor; a carer only looks. */
   canManage(dossierId: string, d: Dossier, now: number): Verdict {
     const role = this.role(dossierId, d, now);
-    if (!role || d.state === 'closed') return hidden('no access to this space');
+    if (!role) return hidden('no access to this space');
+    if (d.state === 'closed') return this.closedFor(role);
     return role === 'carer' ? refused('a carer does not decide who sees the record') : allow(role);
   }
+
+  // --- carers by invitation (SPEC §1; issue 8, item 6) ---------------------------------------------
+
+  /** Still answerable: not answered nor withdrawn, and sent less than 30 days ago. */
+  pending(i: Invitation, now: number): boolean { return i.status === 'pending' && now < i.sent + 30 * DAY; }
+
+  /**
+   * The holder side invites someone by e-mail. The same answer for any address (an unknown one, a space
+   * not activated); refused only for what the inviter already knows (their own or the holder's address),
+   * past the maximum (mandates and pending invitations together) or past 10 invitations in 24 hours.
+   * An address already invited and pending is answered again with that invitation.
+   */
+  canInvite(who: string, d: Dossier, whom: string, now: number): Verdict {
+    const manage = this.canManage(who, d, now);
+    if (!manage.ok) return manage;
+    if (!this.rules.carersEnabled) return invalid('carers are not open');
+    if (whom === d.id) return invalid('the holder is not their own carer');
+    if (whom === who) return invalid('one does not invite oneself');
+    const pending = this.world.invitations.filter((i) => i.dossierId === d.id && this.pending(i, now));
+    if (pending.some((i) => i.email === this.emailOf(whom))) return allow('already invited');
+    if (this.world.invitations.filter((i) => i.dossierId === d.id && i.sent > now - DAY).length >= 10) return { ok: false, status: 429, why: '10 invitations a day' };
+    if (pending.length + d.carers.length >= this.rules.maxCarers) return invalid('maximum of carers (mandates and invitations)');
+    return allow('invited');
+  }
+
+  /** Only the invited person answers, while the invitation is pending and the space open; accepting needs a free place. */
+  canAnswer(who: string, inv: Invitation, accept: boolean, now: number): Verdict {
+    const d = this.dossier(inv.dossierId);
+    if (!this.rules.carersEnabled || inv.invitee !== who || !this.pending(inv, now) || d.state === 'closed') return hidden('no such invitation for this person');
+    if (!accept) return allow('declined');
+    if (!d.carers.includes(who) && d.carers.length >= this.rules.maxCarers) return invalid('maximum of carers reached since');
+    if (this.dossier(who).state !== 'active') return invalid('the carer’s own space is not active');
+    return allow('accepted');
+  }
+
+  canWithdraw(who: string, inv: Invitation, now: number): Verdict {
+    const d = this.dossier(inv.dossierId);
+    const manage = this.canManage(who, d, now);
+    if (!manage.ok) return manage;
+    return this.pending(inv, now) ? allow('withdrawn') : hidden('no pending invitation');
+  }
+
+  /** A carer ends their own mandate; anyone else with a role has none to give up. */
+  canGiveUp(who: string, d: Dossier, now: number): Verdict {
+    const role = this.role(who, d, now);
+    if (!role) return hidden('no relationship with this space');
+    if (d.state === 'closed') return this.closedFor(role);
+    return role === 'carer' ? allow('gave up') : refused('not a carer of this space');
+  }
+
+  /** The holder side ends a carer's mandate at any time; there must be one to end. */
+  canRevoke(who: string, d: Dossier, carer: string, now: number): Verdict {
+    const manage = this.canManage(who, d, now);
+    if (!manage.ok) return manage;
+    return d.carers.includes(carer) ? allow('mandate revoked') : hidden('no mandate to end');
+  }
+
+  emailOf(dossierId: string): string { return `p-${dossierId}@r1.test`; }
 
   canSetMedecinTraitant(rpps: string): Verdict {
     const pro = this.world.directory.get(rpps);
@@ -355,7 +479,7 @@ export class AccessOracle {
     if (!read.ok) return read;
     if (who.kind === 'pro') return doc.author.kind === 'pro' && doc.author.rpps === who.pro.rpps ? allow('author') : refused('not the author');
     if (doc.author.kind !== 'patient') return refused('not the author');
-    return read.why === 'carer' ? refused('a carer does not delete') : allow('own upload');
+    return read.why === 'carer' ? refused(doc.type === ADVANCE_DIRECTIVES ? 'carers never touch advance directives' : 'a carer does not delete') : allow('own upload');
   }
 
   /** §1: the holder activates, closes, reopens. */

@@ -25,8 +25,18 @@ export type RunContext = { t: TestApp; rules: Rules; stats: Stats; strict: boole
 
 type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
 type Info = { name: string; uuid: string; title: string; marker: string };
-export type Resource = { id: string; securityLabel?: { coding?: { code: string }[] }[]; extension?: { url: string }[] };
+export type Resource = { id: string; securityLabel?: { coding?: { code: string }[] }[]; extension?: { url: string }[]; relatesTo?: { target?: { reference?: string } }[] };
 export class Violation extends Error {}
+/**
+ * A write sent with an Idempotency-Key, to be sent again by a `replay` step (issue 8, item 7a): `decide`
+ * is the oracle's decision of the same request sent afresh at a later moment, on the model as it is then.
+ */
+export type Replayable = {
+  line: string; who: Who; actor: Actor; dossier: Dossier; method: 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; body?: unknown;
+  headers: Record<string, string>; first: { status: number; body: string }; decide: (now: number) => Verdict;
+  /** The document the first answer created or was about (its id and title must not come back in a refusal). */
+  doc?: Doc;
+};
 
 /** Plays one scenario against a fresh world; throws a Violation with the transcript on the first disagreement. */
 export class Runner {
@@ -36,13 +46,15 @@ export class Runner {
   readonly transcript: string[] = [];
   readonly actors: { who: Who; actor: Actor; name: string }[];
   auditTotal = 0;
+  /** The writes sent so far with an Idempotency-Key, in order. */
+  readonly replayable: Replayable[] = [];
   /** The space the current request is about (for the situation a known discrepancy names). */
   target: Dossier | undefined;
   private requests = 0;
   private tokens = { at: 0, byAccount: new Map<string, string>() };
 
   constructor(readonly ctx: RunContext, readonly built: Built) {
-    this.world = { dossiers: new Map(built.dossiers.map((d) => [d.id, d])), docs: [], directory: new Map(built.pros.map((p) => [p.pro.rpps, p.pro])) };
+    this.world = { dossiers: new Map(built.dossiers.map((d) => [d.id, d])), docs: [], directory: new Map(built.pros.map((p) => [p.pro.rpps, p.pro])), invitations: [], regulationCentres: built.regulationCentres };
     this.oracle = new AccessOracle(ctx.rules, this.world);
     this.actors = [
       ...built.pros.map((p) => ({ who: { kind: 'pro' as const, pro: p.pro }, actor: p.actor as Actor, name: p.name })),
@@ -88,10 +100,21 @@ export class Runner {
       headers: { authorization: `Bearer ${await this.token(actor)}`, 'x-request-id': requestId, ...(body === undefined ? {} : { 'content-type': contentType }), ...headers },
       ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
     });
+    // Entries carry our own request id (returned in X-Request-Id); the one the client sent is kept apart.
+    const ours = String(res.headers['x-request-id']);
     const audit = (await this.ctx.t.db.query<{ total: number; n: number; outcome: string | null }>(
-      `SELECT (SELECT count(*)::int FROM audit_event) AS total, (SELECT count(*)::int FROM audit_event WHERE request_id = $1) AS n,
-              (SELECT outcome FROM audit_event WHERE request_id = $1 LIMIT 1) AS outcome`, [requestId])).rows[0]!;
+      `SELECT (SELECT count(*)::int FROM audit_event) AS total, (SELECT count(*)::int FROM audit_event WHERE request_id = $1 AND client_request_id = $2) AS n,
+              (SELECT outcome FROM audit_event WHERE request_id = $1 LIMIT 1) AS outcome`, [ours, requestId])).rows[0]!;
     return { res, audit };
+  }
+
+  /** Sends a write with a fresh Idempotency-Key and remembers it for a later replay. */
+  async sendWrite(w: Omit<Replayable, 'first' | 'headers'>, headers: Record<string, string> = {}) {
+    const all = { ...headers, 'idempotency-key': `r1-key-${randomUUID()}` };
+    const sent = await this.send(w.actor, w.method, w.url, w.body, all);
+    const replayable: Replayable = { ...w, headers: all, first: { status: sent.res.statusCode, body: sent.res.body } };
+    this.replayable.push(replayable);
+    return { ...sent, replayable };
   }
 
   fail(problems: string[]): never {
@@ -160,6 +183,12 @@ export class Runner {
     const warned = (r.extension ?? []).some((e) => e.url.includes(WARNING));
     if (w.kind === 'person' && warned) problems.push(`${this.docName(doc)} carries the professionals' warning for a patient-side reader`);
     if (w.kind === 'pro' && this.oracle.invisibleToPatient(doc, this.now()) && !warned) problems.push(`${this.docName(doc)} lacks the "invisible to the patient" warning`);
+    // A replacement names the version it replaces only to whom may read that version.
+    const named = (r.relatesTo ?? []).map((x) => x.target?.reference ?? '?').join();
+    const previous = this.oracle.namedPredecessor(w, doc, this.now());
+    if (named !== (previous ? `DocumentReference/${previous}` : '')) {
+      problems.push(`${this.docName(doc)} relatesTo ${named || '∅'}; the oracle: ${previous ? this.docName(this.world.docs.find((x) => x.id === previous)!) : '∅'}`);
+    }
     return problems;
   }
 

@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { Actor } from '../../src/domain/actor.ts';
 import { insertAccount } from '../../src/store/account-repo.ts';
+import { upsertRegulationCentre } from '../../src/store/regulation-centre-repo.ts';
 import { insertDossier, insWithKey, relate } from '../support/fixtures.ts';
+import { personAccount } from '../support/notifications.ts';
 import type { TestApp } from '../support/test-app.ts';
 import type { Dossier, Label, Pro } from './access-oracle.ts';
 
@@ -60,6 +62,18 @@ export type Action =
   | { t: 'emergency'; pro: number; dossier: number; mode: 'bris_de_glace' | 'samu' }
   | { t: 'secret'; pro: number; dossier: number }
   | { t: 'delete'; who: number; doc: number; rel: boolean }
+  /** Carers by invitation (issue 8, item 6): `who` invites person `whom` by e-mail to a space they manage. */
+  | { t: 'invite'; who: number; dossier: number; rel: boolean; whom: number }
+  /** An answer to invitation `inv`, by its invitee (`self`) or by person `who`. */
+  | { t: 'answer'; inv: number; self: boolean; who: number; accept: boolean }
+  | { t: 'withdraw'; who: number; inv: number }
+  | { t: 'giveUp'; who: number; dossier: number; rel: boolean }
+  /** The holder side ends the mandate of carer `carer` (a person) on a space it manages. */
+  | { t: 'revoke'; who: number; dossier: number; rel: boolean; carer: number }
+  /** An earlier write (`pick` among those sent with an Idempotency-Key) sent again: same key, same body (issue 8, item 7a). */
+  | { t: 'replay'; pick: number }
+  /** A new version of a document, mostly by its author (`byAuthor`), else by professional `pro`. */
+  | { t: 'replace'; doc: number; byAuthor: boolean; pro: number; labels: Label[] }
   | { t: 'cycle'; dossier: number }
   | { t: 'days'; n: number }
   | { t: 'minutes'; n: number }
@@ -105,6 +119,13 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 7, arbitrary: fc.record({ t: fc.constant('emergency' as const), pro: ix, dossier: ix, mode: fc.constantFrom('bris_de_glace' as const, 'samu' as const) }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('secret' as const), pro: ix, dossier: ix }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('delete' as const), who: ix, doc: ix, rel: relArb }) },
+  { weight: 6, arbitrary: fc.record({ t: fc.constant('invite' as const), who: ix, dossier: ix, rel: relArb, whom: ix }) },
+  { weight: 6, arbitrary: fc.record({ t: fc.constant('answer' as const), inv: ix, self: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), who: ix, accept: fc.oneof(fc.constant(true), fc.boolean()) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('withdraw' as const), who: ix, inv: ix }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('giveUp' as const), who: ix, dossier: ix, rel: relArb }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('revoke' as const), who: ix, dossier: ix, rel: relArb, carer: ix }) },
+  { weight: 6, arbitrary: fc.record({ t: fc.constant('replay' as const), pick: fc.nat({ max: 40 }) }) },
+  { weight: 5, arbitrary: fc.record({ t: fc.constant('replace' as const), doc: ix, byAuthor: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), pro: ix, labels: labelsArb }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('cycle' as const), dossier: ix }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('days' as const), n: fc.oneof(fc.integer({ min: 1, max: 120 }), fc.constantFrom(45, 89, 90, 91)) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('minutes' as const), n: fc.oneof(fc.integer({ min: 1, max: 300 }), fc.constant(240)) }) },
@@ -145,7 +166,7 @@ export type Scenario = { world: WorldSpec; setup: Action[]; actions: Action[] };
 
 export type ProActor = Extract<Actor, { kind: 'professional' }>;
 export type Person = { dossierId: string; name: string; actor: Actor };
-export type Built = { dossiers: Dossier[]; subjects: Dossier[]; pros: { pro: Pro; actor: ProActor; name: string }[]; persons: Person[] };
+export type Built = { dossiers: Dossier[]; subjects: Dossier[]; pros: { pro: Pro; actor: ProActor; name: string }[]; persons: Person[]; regulationCentres: Set<string> };
 
 let serial = 0;
 
@@ -170,7 +191,10 @@ export async function buildWorld(t: TestApp, spec: WorldSpec, worldNo: number): 
       blocked: new Set(), sessions: [],
     };
     dossiers.push(d);
-    persons.push({ dossierId: id, name, actor: { kind: 'person', accountId: randomUUID(), dossierId: id, displayName: name } });
+    const actor = { kind: 'person' as const, accountId: randomUUID(), dossierId: id, displayName: name };
+    persons.push({ dossierId: id, name, actor });
+    // Every person has an account: invitations name them by its address (AccessOracle.emailOf).
+    await personAccount(t.db, actor, `p-${id}@r1.test`);
     return { d, ins };
   };
   const holder = await add('Alice', '1979-04-12', spec.holderState);
@@ -211,5 +235,8 @@ export async function buildWorld(t: TestApp, spec: WorldSpec, worldNo: number): 
     }, new Date(start));
     pros.push({ pro: { rpps, profession: p.profession, specialty: p.specialty, finess }, actor, name });
   }
-  return { dossiers, subjects, pros, persons };
+  // Structure 0 of each world is a SAMU regulation centre: its physicians may start the regulation mode.
+  const regulationCentres = new Set(pros.flatMap((p) => (p.pro.finess?.endsWith('000') ? [p.pro.finess] : [])));
+  for (const finess of regulationCentres) await upsertRegulationCentre(t.db, finess, 'Centre de régulation', new Date(start));
+  return { dossiers, subjects, pros, persons, regulationCentres };
 }

@@ -1,6 +1,6 @@
 import type { Actor } from '../../src/domain/actor.ts';
 import type { Queryable } from '../../src/store/db.ts';
-import { dossierIdForIns } from '../../src/store/dossier-repo.ts';
+import { newDossierId } from '../../src/store/dossier-repo.ts';
 
 /** A fixed clock that tests move by hand (time is an input, invariant 6). */
 export function testClock(start = '2026-01-15T10:00:00.000Z') {
@@ -19,7 +19,7 @@ export type DossierSeed = {
 
 /** Inserts a dossier directly (fixtures only: the product creates dossiers by import). */
 export async function insertDossier(db: Queryable, s: DossierSeed): Promise<string> {
-  const id = dossierIdForIns(s.ins);
+  const id = newDossierId();
   const created = s.createdAt ?? new Date('2026-01-01T00:00:00Z');
   const deadline = new Date(created.getTime() + (s.oppositionDays ?? 42) * 86_400_000);
   await db.query(

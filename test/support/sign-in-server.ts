@@ -37,7 +37,8 @@ export const DEMO_PATIENT = { givenName: 'Camille', familyName: 'Durand', email:
  * (the socket is opened first so the public URL — hence the issuer — names the real port).
  */
 /** `notifications`: the dispatcher also delivers notifications (announced live to the app's streams). */
-export async function startSignInServer(options: { env?: (baseUrl: string) => Record<string, string>; webRoot?: string; notifications?: boolean } = {}): Promise<SignInServer> {
+/** `clock`: the platform's clock (tests move it to let a sign-in back-off pass); the real time by default. */
+export async function startSignInServer(options: { env?: (baseUrl: string) => Record<string, string>; webRoot?: string; notifications?: boolean; clock?: () => Date } = {}): Promise<SignInServer> {
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => { res.statusCode = 503; res.end(); };
   const server = createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -45,7 +46,7 @@ export async function startSignInServer(options: { env?: (baseUrl: string) => Re
   const dataDir = mkdtempSync(join(tmpdir(), 'openmes-sign-in-'));
   const config = parseConfig({ OPENMES_MODE: 'test', OPENMES_PUBLIC_URL: baseUrl, OPENMES_DATA_DIR: dataDir, OPENMES_LOG_LEVEL: 'debug', ...options.env?.(baseUrl) });
   const db = await createTestDb();
-  const platform = await openPlatform(config, () => new Date(), db);
+  const platform = await openPlatform(config, options.clock ?? (() => new Date()), db);
   const dossierId = await insertDossier(db, { ins: insWithKey('2850575123456'), state: 'active', birthName: 'DURAND', firstNames: 'Camille' });
   const demo = await seedDemoAccounts(platform, { patients: [{ dossierId, ...DEMO_PATIENT }], dataDir });
   const notificationHub = createNotificationHub();

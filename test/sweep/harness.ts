@@ -58,7 +58,7 @@ export async function createSweepApp(): Promise<SweepApp> {
   await app.ready();
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const keys = platform.tokenKeys;
-  const foreignKeys: TokenKeys = { issuer: keys.issuer, kid: keys.kid, privateKey, publicKey };
+  const foreignKeys: TokenKeys = { ...keys, privateKey, publicKey };
   let counter = 0;
   return {
     app, db, platform, clock, keys, foreignKeys,
@@ -76,7 +76,8 @@ export async function createSweepApp(): Promise<SweepApp> {
       });
       const out: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(res.headers)) out[k] = Array.isArray(v) ? v.join(', ') : v === undefined ? undefined : String(v);
-      return { status: res.statusCode, headers: out, body: res.body, requestId };
+      // The server names each request with its own id (the client's X-Request-Id is kept apart, issue 8 item 7c).
+      return { status: res.statusCode, headers: out, body: res.body, requestId: out['x-request-id'] ?? requestId };
     },
     requests: () => counter,
     close: async () => {
@@ -90,7 +91,7 @@ export async function createSweepApp(): Promise<SweepApp> {
 /** The tables a denied request must leave untouched (rows and content). */
 export const GUARDED_TABLES = [
   'document', 'document_content', 'consent', 'professional_block', 'dossier_settings', 'access_session', 'outbox',
-  'document_opposition', 'dossier', 'dossier_relationship', 'professional_first_access', 'staged_binary',
+  'document_opposition', 'dossier', 'dossier_relationship', 'professional_first_access', 'staged_binary', 'carer_invitation',
 ] as const;
 
 /** Row count and content digest of each guarded table. */
@@ -105,8 +106,15 @@ export function diffFingerprints(before: Record<string, string>, after: Record<s
   return GUARDED_TABLES.filter((t) => before[t] !== after[t]).map((t) => `${t} ${before[t]!.split(':')[0]}→${after[t]!.split(':')[0]} rows${before[t] !== after[t] && before[t]!.split(':')[0] === after[t]!.split(':')[0] ? ' (content changed)' : ''}`);
 }
 
-export type AuditRow = { outcome: string; dossier_id: string; actor_id: string; reason: string; action: string };
+export type AuditRow = { outcome: string; dossier_id: string; actor_id: string; reason: string; action: string; mode: string; details: Record<string, unknown>; hash: string; request_id: string | null };
+
+const AUDIT_COLUMNS = 'outcome, dossier_id, actor_id, reason, action, mode, details, hash, request_id';
 
 export async function auditRowsOf(db: TestDb, requestId: string): Promise<AuditRow[]> {
-  return (await db.query<AuditRow>('SELECT outcome, dossier_id, actor_id, reason, action FROM audit_event WHERE request_id = $1', [requestId])).rows;
+  return (await db.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_event WHERE request_id = $1 ORDER BY seq`, [requestId])).rows;
+}
+
+/** Every entry of a dossier's chain, in order. */
+export async function auditChainOf(db: TestDb, dossierId: string): Promise<AuditRow[]> {
+  return (await db.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_event WHERE dossier_id = $1 ORDER BY seq`, [dossierId])).rows;
 }

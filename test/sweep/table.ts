@@ -111,7 +111,8 @@ export const SPECS: Spec[] = [
   ...(['activate', 'oppose', 'reopen', 'close'] as const).map((action): Spec => ({
     route: 'POST /api/dossiers/:dossierId/:action', variant: action, scope: 'dossier', probes: dossierProbes,
     allowed: ['operator', 'owner'], allowedStatuses: [409], audited: true,
-    build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/${action}`, headers: { 'idempotency-key': randomUUID() } }),
+    // With a reason: the operator must state one to close or reopen someone's space (it is traced).
+    build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/${action}`, body: { reason: 'Demande écrite du titulaire' }, headers: { 'idempotency-key': randomUUID() } }),
   })),
 
   // ---- /api: the patient's controls ----
@@ -119,11 +120,21 @@ export const SPECS: Spec[] = [
   { route: 'PUT /api/dossiers/:dossierId/settings', variant: 'block SAMU', scope: 'dossier', probes: dossierProbes, allowed: ['owner'], audited: true, build: (ids) => ({ method: 'PUT', url: `/api/dossiers/${ids.dossier}/settings`, body: { blockSamu: true }, headers: { 'idempotency-key': randomUUID() } }) },
   { route: 'POST /api/dossiers/:dossierId/blocked-professionals', variant: 'block a directory professional', scope: 'dossier', probes: dossierProbes, allowed: ['owner'], audited: true, build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/blocked-professionals`, body: { rpps: '10000000052' } }) },
   { route: 'DELETE /api/dossiers/:dossierId/blocked-professionals/:rpps', variant: 'unblock the blocked professional', scope: 'dossier', probes: dossierProbes, allowed: ['owner'], audited: true, build: (ids) => ({ method: 'DELETE', url: `/api/dossiers/${ids.dossier}/blocked-professionals/10000000037` }) },
-  // Carer mandates: the sweep runs with the carer feature off, so the owner's valid grant is refused after the
+  // Carer mandates: the sweep runs with the carer feature off, so the owner's valid invitation is refused after the
   // access decision (400, traced), and revoking a carer without a mandate answers 404 (traced).
   { route: 'GET /api/dossiers/:dossierId/carers', variant: 'list', scope: 'dossier', probes: dossierProbes, allowed: ['owner'], audited: true, build: (ids) => ({ method: 'GET', url: `/api/dossiers/${ids.dossier}/carers` }) },
-  { route: 'POST /api/dossiers/:dossierId/carers', variant: 'grant by e-mail', scope: 'dossier', probes: dossierProbes, allowed: ['owner'], allowedStatuses: [400], audited: true, build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/carers`, body: { email: 'aidant.sweep@example.test' }, headers: { 'idempotency-key': randomUUID() } }) },
+  { route: 'POST /api/dossiers/:dossierId/carers', variant: 'invite by e-mail', scope: 'dossier', probes: dossierProbes, allowed: ['owner'], allowedStatuses: [400], audited: true, build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/carers`, body: { email: 'aidant.sweep@example.test' }, headers: { 'idempotency-key': randomUUID() } }) },
   { route: 'DELETE /api/dossiers/:dossierId/carers/:carerDossierId', variant: 'revoke', scope: 'dossier', probes: dossierProbes, allowed: ['owner'], allowedStatuses: [404], audited: true, build: (ids) => ({ method: 'DELETE', url: `/api/dossiers/${ids.dossier}/carers/7c0c0f8e-1111-4222-8333-444455556666` }) },
+  // Invitations (issue 8, item 6). Withdrawing an invitation that does not exist: 404 for the owner, after the decision (traced).
+  { route: 'DELETE /api/dossiers/:dossierId/carer-invitations/:invitationId', variant: 'withdraw', scope: 'dossier', probes: dossierProbes, allowed: ['owner'], allowedStatuses: [404], audited: true, build: (ids) => ({ method: 'DELETE', url: `/api/dossiers/${ids.dossier}/carer-invitations/7c0c0f8e-2222-4333-8444-555566667777` }) },
+  // Only the invited person may answer, and not while carers are off: everyone gets "not found", as for an absent space.
+  ...(['accept', 'decline'] as const).map((answer): Spec => ({
+    route: `POST /api/dossiers/:dossierId/carer-invitations/:invitationId/${answer}`, variant: 'an invitation addressed to nobody here', scope: 'dossier', probes: dossierProbes, allowed: [], audited: true,
+    build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/carer-invitations/7c0c0f8e-2222-4333-8444-555566667777/${answer}`, headers: { 'idempotency-key': randomUUID() } }),
+  })),
+  // A carer gives up their own mandate: the carer feature is off, so nobody has one (the owner is told so, 403).
+  { route: 'DELETE /api/dossiers/:dossierId/carer-mandate', variant: 'give up', scope: 'dossier', probes: dossierProbes, allowed: [], audited: true, build: (ids) => ({ method: 'DELETE', url: `/api/dossiers/${ids.dossier}/carer-mandate` }) },
+  { route: 'GET /api/carer-invitations', variant: 'received by the caller', scope: 'self', probes: [], allowed: EVERYONE, audited: false, build: () => ({ method: 'GET', url: '/api/carer-invitations' }) },
   { route: 'GET /api/dossiers/:dossierId/history', variant: 'read', scope: 'dossier', probes: dossierProbes, allowed: ['operator', 'owner'], audited: true, build: (ids) => ({ method: 'GET', url: `/api/dossiers/${ids.dossier}/history?limit=20` }) },
 
   // ---- /api: what professionals record ----
@@ -132,7 +143,7 @@ export const SPECS: Spec[] = [
   { route: 'POST /api/dossiers/:dossierId/feeding-information', variant: 'record', scope: 'dossier', probes: dossierProbes, allowed: PROS_RECORDING, audited: true, build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/feeding-information`, body: {} }) },
   { route: 'POST /api/dossiers/:dossierId/oppositions', variant: 'record', scope: 'dossier', probes: dossierProbes, allowed: PROS_RECORDING, audited: true, build: (ids, w) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/oppositions`, body: { masterIdentifier: `urn:oid:1.2.250.1.999.5.${w.n}` } }) },
   { route: 'POST /api/dossiers/:dossierId/emergency-access', variant: 'bris de glace', scope: 'dossier', probes: dossierProbes, allowed: PROS_RECORDING, audited: true, build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/emergency-access`, body: { mode: 'bris_de_glace', reason: 'Patient inconscient aux urgences' } }) },
-  { route: 'POST /api/dossiers/:dossierId/emergency-access', variant: 'SAMU (médecins only)', scope: 'dossier', probes: dossierProbes, allowed: ['consentedPro'], audited: true, build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/emergency-access`, body: { mode: 'samu' } }) },
+  { route: 'POST /api/dossiers/:dossierId/emergency-access', variant: 'SAMU (médecins of a listed regulation centre only)', scope: 'dossier', probes: dossierProbes, allowed: ['consentedPro'], audited: true, build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/emergency-access`, body: { mode: 'samu' } }) },
   // The secret connection exists for minors: the target is a minor here, so `representativeOfAdult` is
   // a real legal representative in this one spec (still without any right to this professional action).
   { route: 'POST /api/dossiers/:dossierId/secret-connection', variant: 'minor target', world: { minor: true }, scope: 'dossier', probes: dossierProbes, allowed: PROS_RECORDING, audited: true, build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/secret-connection`, body: {} }) },
@@ -232,3 +243,61 @@ function notificationSpecs(): Spec[] {
     self('GET /api/notifications/stream', 'without Accept', () => ({ method: 'GET', url: '/api/notifications/stream' }), [400]),
   ];
 }
+
+// ---- Replays (issue 8, item 7a) ----
+
+/**
+ * The writes that take an `Idempotency-Key`, each swept as a replay (the spec named `route [variant]`):
+ * every actor sends the request, loses their right (the professionals are blocked, then the space is
+ * closed), and sends it again with the same key. The replay must be decided again: refused like a fresh
+ * request when the right is gone, never carrying the stored answer, and traced once, as a replay.
+ * Every /api route whose OpenAPI description names the header must be listed here.
+ */
+export const REPLAYED_SPECS: readonly string[] = [
+  'POST /fhir/R4/DocumentReference [subject Patient/<id>]',
+  'POST /fhir/R4/DocumentReference [patient upload (DOCPAT03)]',
+  'POST /fhir/R4 [ITI-65 bundle for the target]',
+  'POST /fhir/R4/Binary [stage content for the target]',
+  'PATCH /fhir/R4/DocumentReference/:id [mask (JSON Patch)]',
+  'PUT /fhir/R4/DocumentReference/:id [mask (whole resource)]',
+  'DELETE /fhir/R4/DocumentReference/:id [the holder’s own upload]',
+  'POST /api/dossiers/:dossierId/:action [close]',
+  'PUT /api/dossiers/:dossierId/settings [block SAMU]',
+  'POST /api/dossiers/:dossierId/blocked-professionals [block a directory professional]',
+  'DELETE /api/dossiers/:dossierId/blocked-professionals/:rpps [unblock the blocked professional]',
+  'POST /api/dossiers/:dossierId/consents [for the care team]',
+  'POST /api/dossiers/:dossierId/feeding-information [record]',
+  'POST /api/dossiers/:dossierId/oppositions [record]',
+  'POST /api/dossiers/:dossierId/emergency-access [bris de glace]',
+  'POST /api/dossiers/:dossierId/secret-connection [minor target]',
+  'POST /api/dossiers/:dossierId/carers [invite by e-mail]',
+  'DELETE /api/dossiers/:dossierId/carers/:carerDossierId [revoke]',
+  'DELETE /api/dossiers/:dossierId/carer-invitations/:invitationId [withdraw]',
+  'POST /api/dossiers/:dossierId/carer-invitations/:invitationId/accept [an invitation addressed to nobody here]',
+  'POST /api/dossiers/:dossierId/carer-invitations/:invitationId/decline [an invitation addressed to nobody here]',
+  'DELETE /api/dossiers/:dossierId/carer-mandate [give up]',
+];
+
+// ---- Secret connection (issue 8, item 3) ----
+
+/**
+ * What `unrelatedPro` does in a secret connection with the (minor) target: refusals, a granted deposit
+ * hidden from the representatives, its replay, a read. None of it may show, nor leave a trace of itself
+ * (a gap, a count, a cursor), in what the legal representatives read; the minor and the operator see it all.
+ */
+export type SecretStep = { variant: string; build: (ids: Ids, w: World) => SweepRequest; refused: boolean; reason?: string };
+const HIDDEN_FROM_REPRESENTATIVES = 'INVISIBLE_REPRESENTANTS_LEGAUX';
+const secretDeposit = (ids: Ids, labels: string[], masterIdentifier: string, key: string = randomUUID()): SweepRequest => ({
+  method: 'POST', url: '/fhir/R4/DocumentReference', contentType: FHIR, headers: { 'idempotency-key': key },
+  body: documentReference({ patientId: ids.dossier, masterIdentifier, title: 'Consultation confidentielle (sweep)', labels }),
+});
+export const SECRET_STEPS: SecretStep[] = [
+  { variant: 'a deposit the representatives could see (refused)', refused: true, reason: 'POLICY_SECRET_DEPOSIT_RESTRICTED', build: (ids) => secretDeposit(ids, [], fresh()) },
+  // SAMU mode is for the physicians of a listed regulation centre, which `unrelatedPro` is not.
+  { variant: 'SAMU emergency access from the secret connection (refused)', refused: true, build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/emergency-access`, body: { mode: 'samu' } }) },
+  { variant: 'masking a document (refused: the holder’s choice)', refused: true, build: (ids) => ({ method: 'PATCH', url: `/fhir/R4/DocumentReference/${ids.doc}`, contentType: 'application/json-patch+json', body: [{ op: 'add', path: '/securityLabel/-', value: { system: LABELS, code: 'MASQUE_PS' } }] }) },
+  { variant: 'a deposit hidden from the representatives', refused: false, build: (ids, w) => secretDeposit(ids, [HIDDEN_FROM_REPRESENTATIVES], `urn:oid:1.2.250.1.999.6.${w.n}`, `secret-deposit-${w.n}`) },
+  { variant: 'its replay (same Idempotency-Key)', refused: false, build: (ids, w) => secretDeposit(ids, [HIDDEN_FROM_REPRESENTATIVES], `urn:oid:1.2.250.1.999.6.${w.n}`, `secret-deposit-${w.n}`) },
+  { variant: 'the minor’s consent, recorded', refused: false, build: (ids) => ({ method: 'POST', url: `/api/dossiers/${ids.dossier}/consents`, body: { scope: 'professional' } }) },
+  { variant: 'a search of the documents', refused: false, build: (ids) => ({ method: 'GET', url: `/fhir/R4/DocumentReference?patient=Patient/${ids.dossier}` }) },
+];

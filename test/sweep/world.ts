@@ -1,6 +1,7 @@
 import type { Actor } from '../../src/domain/actor.ts';
 import { insertAccount } from '../../src/store/account-repo.ts';
-import { dossierIdForIns } from '../../src/store/dossier-repo.ts';
+import { upsertRegulationCentre } from '../../src/store/regulation-centre-repo.ts';
+import { newDossierId } from '../../src/store/dossier-repo.ts';
 import { documentFhirId, parseDocumentFhirId } from '../../src/domain/resource-ids.ts';
 import { documentReference } from '../support/documents.ts';
 import { insertDossier, insWithKey, operator, personFor, relate } from '../support/fixtures.ts';
@@ -106,6 +107,8 @@ async function sharedFixtures(s: SweepApp): Promise<Shared> {
       structure_name: p.structure!.name,
     }, now);
   }
+  // The consented physician practises in a listed regulation centre: the SAMU mode is theirs to use.
+  await upsertRegulationCentre(s.db, PROS.consented.structure!.finess, 'Centre de régulation (SAMU)', now);
   const strangerIns = insWithKey('2850575099001');
   const carerIns = insWithKey('1800575099002');
   const representativeIns = insWithKey('2750575099003');
@@ -137,7 +140,7 @@ export async function buildWorld(s: SweepApp, options: WorldOptions = {}): Promi
   await relate(s.db, id, 'carer', sh.carer.id, sh.carer.ins);
   await relate(s.db, id, 'legal_representative', sh.representative.id, sh.representative.ins);
   const absentIns = insWithKey(`2070699099${pad3(n)}`);
-  const absentId = dossierIdForIns(absentIns);
+  const absentId = newDossierId(); // no dossier has it (ids are random)
   const owner = personFor(id, `Canari ${family}`);
   await expectStatus(s, 'inform', { method: 'POST', url: `/api/dossiers/${id}/feeding-information`, body: {} }, PROS.author);
   await expectStatus(s, 'consent', { method: 'POST', url: `/api/dossiers/${id}/consents`, body: { scope: 'professional' } }, PROS.consented);

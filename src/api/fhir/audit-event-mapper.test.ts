@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SYSTEM_CHAIN } from '../../domain/audit-chain.ts';
+import { auditPublicId, SYSTEM_CHAIN } from '../../domain/audit-chain.ts';
 import type { StoredAuditRow } from '../../store/audit-repo.ts';
 import { describeForPatient, toFhirAuditEvent } from './audit-event-mapper.ts';
 import { OPENMES_EXTENSIONS } from './document-reference-mapper.ts';
@@ -14,7 +14,7 @@ function row(overrides: Partial<StoredAuditRow> = {}): StoredAuditRow {
     dossier_id: DOSSIER, seq: 12, occurred_at: new Date('2024-03-05T09:15:00Z'), action: 'document.read', outcome: 'allowed',
     reason: 'POLICY_MATRIX', mode: 'normal', actor_kind: 'professional', actor_id: 'acc-claire', actor: claire,
     target_type: 'DocumentReference', target_id: DOC, request_id: 'req-1', details: { typeCode: '11488-4', title: 'CR de consultation' },
-    hash: 'ab'.repeat(32),
+    hash: 'ab'.repeat(32), client_id: null, client_address: null, client_request_id: null,
     ...overrides,
   };
 }
@@ -35,6 +35,7 @@ describe('describeForPatient', () => {
     ['the holder unmasking, as the service records it', { ...holder, action: 'document.labels.update', details: { title: 'Ordonnance', added: [], removed: ['MASQUE_PS'] } }, 'Vous avez rendu le document « Ordonnance » visible aux professionnels'],
     ['a document made visible when its delay ran out', { actor_kind: 'system', actor_id: 'system:revisibility', actor: {}, action: 'document.visibility.expire', details: { title: 'CR' } }, 'Un traitement automatique a rendu visible le document « CR » à l’issue du délai prévu'],
     ['another label change', { action: 'document.labels.update', details: { add: ['INVISIBLE_REPRESENTANTS_LEGAUX'] } }, 'Dr Claire Lambert (Médecin) a modifié la confidentialité d’un document'],
+    ['a label request that changed nothing', { ...holder, action: 'document.labels.update', details: { title: 'Ordonnance', added: [], removed: [], changed: false } }, 'Vous avez enregistré la confidentialité du document « Ordonnance » sans la changer'],
     ['an identity read', { action: 'dossier.identity.read', target_type: 'Patient', target_id: DOSSIER, details: {} }, 'Dr Claire Lambert (Médecin) a consulté votre identité'],
     ['the holder activating', { ...holder, action: 'dossier.lifecycle.activate', target_type: 'Dossier' }, 'Vous avez activé votre espace santé'],
     ['a closure', { ...holder, action: 'dossier.lifecycle.close' }, 'Vous avez clôturé votre espace santé'],
@@ -90,10 +91,10 @@ describe('describeForPatient', () => {
 });
 
 describe('toFhirAuditEvent', () => {
-  it('maps a professional read in the BALP shape', () => {
-    expect(toFhirAuditEvent(row())).toEqual({
+  it('maps a professional read in the BALP shape, for the operator with its chain position', () => {
+    expect(toFhirAuditEvent(row(), { forOperator: true })).toEqual({
       resourceType: 'AuditEvent',
-      id: `${DOSSIER}-12`,
+      id: auditPublicId('ab'.repeat(32)),
       extension: [{ url: OPENMES_EXTENSIONS.AUDIT_CHAIN, extension: [{ url: 'seq', valueInteger: 12 }, { url: 'hash', valueString: 'ab'.repeat(32) }] }],
       type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'Restful Operation' },
       subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read' }, { system: 'urn:openmes:audit-action', code: 'document.read' }],
@@ -115,6 +116,24 @@ describe('toFhirAuditEvent', () => {
         { what: { identifier: { value: 'req-1' } }, type: { system: 'https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType', code: 'XrequestId' } },
       ],
     });
+  });
+
+  it('shows the patient side neither chain position, hash, network address nor the client request id', () => {
+    const client = { client_id: 'logiciel-cabinet', client_address: '203.0.113.7', client_request_id: 'abc-123' };
+    const patient = toFhirAuditEvent(row(client)) as Record<string, any>;
+    expect(patient.id).toBe(auditPublicId('ab'.repeat(32)));
+    expect(patient.id).not.toContain('12');
+    expect(patient.extension).toBeUndefined();
+    expect(JSON.stringify(patient)).not.toMatch(/203\.0\.113\.7|abc-123|"seq"|abababab/);
+    // The software is an agent of its own (BALP client agent): the patient sees which software acted.
+    expect(patient.agent[1]).toEqual({
+      type: { coding: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110153', display: 'Source Role ID' }] },
+      who: { type: 'Device', identifier: { system: 'urn:openmes:client', value: 'logiciel-cabinet' } }, requestor: false,
+    });
+    const operatorView = toFhirAuditEvent(row(client), { forOperator: true }) as Record<string, any>;
+    expect(operatorView.agent[1].network).toEqual({ address: '203.0.113.7', type: '2' });
+    expect(JSON.stringify(operatorView.entity)).toContain('abc-123');
+    expect((toFhirAuditEvent(row()) as Record<string, any>).agent).toHaveLength(1);
   });
 
   it('codes actions C/R/U/D/E and outcomes 0/4/8', () => {

@@ -1,4 +1,4 @@
-import { SYSTEM_CHAIN } from '../../domain/audit-chain.ts';
+import { auditPublicId, SYSTEM_CHAIN } from '../../domain/audit-chain.ts';
 import { RPPS_SYSTEM } from '../../domain/identity/rpps.ts';
 import type { StoredAuditRow } from '../../store/audit-repo.ts';
 import { OPENMES_EXTENSIONS } from './document-reference-mapper.ts';
@@ -6,8 +6,8 @@ import { OPENMES_EXTENSIONS } from './document-reference-mapper.ts';
 /**
  * Audit rows -> FHIR AuditEvent in the shape of IHE BALP (Basic Audit Log Patterns), and -> one
  * French sentence for the patient's history (SPEC §4). Table-driven by action; unknown actions fall
- * back to generic wording. BALP profiles are not claimed in meta.profile: we do not record the
- * client/server network agents those profiles require.
+ * back to generic wording. BALP profiles are not claimed in meta.profile. The calling software (OAuth
+ * client) is an agent of its own; its network address is shown to the operator only.
  */
 
 type AuditAction = 'C' | 'R' | 'U' | 'D' | 'E';
@@ -25,6 +25,7 @@ const ofDoc = (d: Details) => (typeof d.title === 'string' && d.title.trim() ? `
 const ofPro = (d: Details) => (typeof d.professionalName === 'string' && d.professionalName.trim() ? `de ${d.professionalName.trim()}` : 'd’un professionnel');
 const toCarer = (d: Details) => (typeof d.carerName === 'string' && d.carerName.trim() ? `à ${d.carerName.trim()}` : 'à un aidant');
 const carerMandate = (d: Details) => (typeof d.carerName === 'string' && d.carerName.trim() ? `le mandat d’aidant de ${d.carerName.trim()}` : 'un mandat d’aidant');
+const ofHolder = (d: Details) => (typeof d.holderName === 'string' && d.holderName.trim() ? ` de ${d.holderName.trim()}` : '');
 const fixed = (action: AuditAction, done: string, attempt: string, interaction?: string): ActionSpec => ({ action, interaction, done: () => done, attempt: () => attempt });
 const onDoc = (action: AuditAction, pp: string, inf: string, interaction: string): ActionSpec => ({
   action, interaction, done: (d) => `${pp} ${doc(d)}`, attempt: (d) => `${inf} ${doc(d)}`,
@@ -59,11 +60,18 @@ const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   'delegation.read': fixed('R', 'consulté la liste de vos aidants', 'consulter la liste de vos aidants', 'read'),
   'delegation.grant': { action: 'C', interaction: 'create', done: (d) => `donné un mandat d’aidant ${toCarer(d)}`, attempt: (d) => `donner un mandat d’aidant ${toCarer(d)}` },
   'delegation.revoke': { action: 'D', interaction: 'delete', done: (d) => `retiré ${carerMandate(d)}`, attempt: (d) => `retirer ${carerMandate(d)}` },
+  'delegation.invite': fixed('C', 'invité une personne à devenir aidant', 'inviter une personne à devenir aidant', 'create'),
+  'delegation.withdraw': fixed('D', 'retiré une invitation d’aidant', 'retirer une invitation d’aidant', 'delete'),
+  'delegation.accept': fixed('C', 'accepté de devenir aidant', 'accepter une invitation d’aidant', 'create'),
+  'delegation.decline': { action: 'E', done: (d) => `refusé l’invitation à devenir aidant${ofHolder(d)}`, attempt: (d) => `refuser une invitation d’aidant${ofHolder(d)}` },
+  'delegation.give_up': fixed('D', 'renoncé à son mandat d’aidant', 'renoncer à un mandat d’aidant', 'delete'),
   'secret.start': fixed('E', 'ouvert une connexion secrète', 'ouvrir une connexion secrète'),
   'emergency.start': fixed('E', 'accédé à votre dossier en urgence', 'accéder à votre dossier en urgence'),
   'auth.sign_in': fixed('E', 'connecté', 'se connecter'),
 };
 const GENERIC: ActionSpec = fixed('E', 'effectué une action sur votre espace santé', 'effectuer une action sur votre espace santé');
+
+const isEmptyList = (v: unknown) => Array.isArray(v) && v.length === 0;
 
 function labelsDone(d: Details): string {
   // The service records `added` / `removed`; `add` / `remove` are read too (older entries, tests).
@@ -72,6 +80,8 @@ function labelsDone(d: Details): string {
   if (has('remove', 'MASQUE_PS')) return `rendu ${doc(d)} visible aux professionnels`;
   if (has('remove', 'INVISIBLE_PATIENT')) return `rendu ${doc(d)} visible au patient`;
   if (has('remove', 'INVISIBLE_REPRESENTANTS_LEGAUX')) return `rendu ${doc(d)} visible aux représentants légaux`;
+  // A request for the labels the document already had (the service records `changed: false`).
+  if (d.changed === false || (isEmptyList(d.added) && isEmptyList(d.removed))) return `enregistré la confidentialité ${ofDoc(d)} sans la changer`;
   return `modifié la confidentialité ${ofDoc(d)}`;
 }
 
@@ -180,17 +190,26 @@ const TARGET_TYPES: Readonly<Record<string, string>> = { Document: 'DocumentRefe
 
 const coding = (system: string, code: string, display?: string) => ({ system, code, ...(display ? { display } : {}) });
 
-/** One audit row as a FHIR AuditEvent: who, what, when, outcome and reason, mode, chain position. */
-export function toFhirAuditEvent(row: StoredAuditRow): Record<string, unknown> {
+/**
+ * Who reads the event. The patient side gets no chain position, hash, network address nor client
+ * request id: a position (or a gap between two) would tell of the entries hidden from them (SPEC §3.10).
+ */
+export type AuditEventView = { forOperator: boolean };
+
+/** One audit row as a FHIR AuditEvent: who (and through which software), what, when, outcome and reason, mode; for the operator, chain position. */
+export function toFhirAuditEvent(row: StoredAuditRow, view: AuditEventView = { forOperator: false }): Record<string, unknown> {
   const spec = own(ACTIONS, row.action) ?? GENERIC;
   const signIn = row.action === 'auth.sign_in';
+  const client = clientAgent(row, view);
   return {
     resourceType: 'AuditEvent',
-    id: `${row.dossier_id}-${row.seq}`,
-    extension: [{
-      url: OPENMES_EXTENSIONS.AUDIT_CHAIN,
-      extension: [{ url: 'seq', valueInteger: row.seq }, { url: 'hash', valueString: row.hash }],
-    }],
+    id: auditPublicId(row.hash),
+    ...(view.forOperator ? {
+      extension: [{
+        url: OPENMES_EXTENSIONS.AUDIT_CHAIN,
+        extension: [{ url: 'seq', valueInteger: row.seq }, { url: 'hash', valueString: row.hash }],
+      }],
+    } : {}),
     type: signIn ? coding(CS.DICOM, '110114', 'User Authentication') : coding(CS.EVENT_TYPE, 'rest', 'Restful Operation'),
     subtype: [
       ...(spec.interaction && !signIn ? [coding(CS.INTERACTION, spec.interaction)] : []),
@@ -200,9 +219,25 @@ export function toFhirAuditEvent(row: StoredAuditRow): Record<string, unknown> {
     recorded: row.occurred_at instanceof Date ? row.occurred_at.toISOString() : String(row.occurred_at),
     outcome: own(OUTCOMES, row.outcome) ?? '8',
     outcomeDesc: row.reason,
-    agent: [userAgent(row, spec.action)],
+    agent: [userAgent(row, spec.action), ...(client ? [client] : [])],
     source: { site: 'OpenMES', observer: { display: 'OpenMES' }, type: [coding(CS.SOURCE_TYPE, '4', 'Application Server')] },
-    entity: entities(row),
+    entity: entities(row, view),
+  };
+}
+
+/**
+ * BALP's client agent (DICOM 110153 Source Role ID): the software that called, by its OAuth client id,
+ * with its network address for the operator.
+ */
+function clientAgent(row: StoredAuditRow, view: AuditEventView): Record<string, unknown> | undefined {
+  const address = view.forOperator ? text(row.client_address) : undefined;
+  const clientId = text(row.client_id);
+  if (!clientId && !address) return undefined;
+  return {
+    type: { coding: [coding(CS.DICOM, '110153', 'Source Role ID')] },
+    ...(clientId ? { who: { type: 'Device', identifier: { system: CS.CLIENT, value: clientId } } } : {}),
+    requestor: false,
+    ...(address ? { network: { address, type: '2' } } : {}),
   };
 }
 
@@ -257,7 +292,7 @@ function purposeOfUse(mode: string): Record<string, unknown> | undefined {
   return undefined;
 }
 
-function entities(row: StoredAuditRow): Record<string, unknown>[] {
+function entities(row: StoredAuditRow, view: AuditEventView): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   const patient = row.dossier_id !== SYSTEM_CHAIN ? `Patient/${row.dossier_id}` : undefined;
   if (patient) out.push({ what: { reference: patient }, type: coding(CS.ENTITY_TYPE, '1', 'Person'), role: coding(CS.OBJECT_ROLE, '1', 'Patient') });
@@ -273,5 +308,9 @@ function entities(row: StoredAuditRow): Record<string, unknown>[] {
     }
   }
   if (row.request_id) out.push({ what: { identifier: { value: row.request_id } }, type: coding(CS.BALP_ENTITY, 'XrequestId') });
+  // The id the client gave its request (X-Request-Id), apart from ours: for the operator, who ties it to the client's logs.
+  if (view.forOperator && row.client_request_id) {
+    out.push({ what: { identifier: { system: `${CS.CLIENT}:request-id`, value: row.client_request_id } }, type: coding(CS.BALP_ENTITY, 'XrequestId') });
+  }
   return out;
 }

@@ -6,6 +6,8 @@ import type { AppDeps } from '../build-app.ts';
 import { toFhirAuditEvent } from './audit-event-mapper.ts';
 import { searchsetBundle } from './bundle-builder.ts';
 import { isUuid } from '../../domain/resource-ids.ts';
+import { AUDIT_PUBLIC_ID_PATTERN } from '../../domain/audit-chain.ts';
+import { requestContext } from '../request-context.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
@@ -26,7 +28,7 @@ export function auditEventRoutes(deps: AppDeps): FastifyPluginAsync {
           properties: {
             patient: { type: 'string', maxLength: 200 },
             _count: { type: 'integer', minimum: 1, maximum: HISTORY_MAX_LIMIT },
-            _page: { type: 'string', pattern: '^[0-9]{1,18}$' },
+            _page: { type: 'string', pattern: AUDIT_PUBLIC_ID_PATTERN },
             _sort: { type: 'string', enum: ['-date'] },
           },
         },
@@ -37,15 +39,15 @@ export function auditEventRoutes(deps: AppDeps): FastifyPluginAsync {
       const id = q.patient.replace(/^(.*\/)?Patient\//, '');
       if (!isUuid(id)) throw new AppError('RESOURCE_NOT_FOUND');
       const count = q._count ?? 50;
-      const page = await readDossierHistory(deps, { actor, requestId: request.id }, id.toLowerCase(), { limit: count, before: q._page ? Number(q._page) : null });
+      const page = await readDossierHistory(deps, requestContext(request, actor), id.toLowerCase(), { limit: count, before: q._page ?? null });
       const base = `${deps.config.publicUrl}/fhir/R4`;
       return reply.type(FHIR_JSON).send(searchsetBundle({
         baseUrl: base,
         resourcePath: 'AuditEvent',
-        entries: page.entries.map(({ row }) => ({ resource: toFhirAuditEvent(row) })),
+        entries: page.entries.map(({ row }) => ({ resource: toFhirAuditEvent(row, { forOperator: page.forOperator }) })),
         selfParams: [['patient', `Patient/${id}`], ['_count', String(count)]],
         cursor: q._page ?? null,
-        nextCursor: page.nextBefore !== null ? String(page.nextBefore) : null,
+        nextCursor: page.nextBefore,
       }));
     });
   };

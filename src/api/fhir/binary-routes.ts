@@ -3,9 +3,11 @@ import { AppError } from '../../domain/errors.ts';
 import { stageBinary } from '../../services/stage-binary.ts';
 import { requireActor } from '../authenticate.ts';
 import type { AppDeps } from '../build-app.ts';
+import { documentBodyLimit } from '../body-limits.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
 import { parseBinary } from './binary-input.ts';
 import { documentFhirId } from '../../domain/resource-ids.ts';
+import { requestContext } from '../request-context.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const idempotencyHeader = {
@@ -19,15 +21,14 @@ const idempotencyHeader = {
  * like a document's; reading it (`GET Binary/<id>`) answers "not found" until a document uses it.
  */
 export function binaryRoutes(deps: AppDeps): FastifyPluginAsync {
-  // A 20 MiB document is ~27 MiB of base64 JSON (as for POST DocumentReference).
-  const bodyLimit = Math.ceil(deps.settings.maxDocumentBytes * 1.4) + 256 * 1024;
+  const bodyLimit = documentBodyLimit(deps.settings.maxDocumentBytes);
   const parseCtx = { maxBytes: deps.settings.maxDocumentBytes, baseUrl: `${deps.config.publicUrl}/fhir/R4` };
   return async (app) => {
     app.post('/Binary', {
       bodyLimit,
       schema: { summary: 'Déposer le contenu d’un document avant son DocumentReference (Binary, valable 24 h)', tags: ['fhir'], headers: idempotencyHeader },
     }, async (request, reply) => {
-      const ctx = { actor: await requireActor(request, deps.tokenKeys, deps.clock()), requestId: request.id };
+      const ctx = requestContext(request, await requireActor(request, deps.tokenKeys, deps.clock()));
       const parsed = parseBinary(request.body, parseCtx);
       if (!parsed.ok) throw new AppError('VALIDATION_FAILED', undefined, parsed.issues);
       const staged = await stageBinary(deps, ctx, parsed.input, idempotencyOf(request));

@@ -5,9 +5,11 @@ import type { ValidationIssue } from '../../domain/validation-issue.ts';
 import { updateDocumentLabels, type LabelChangeRequest } from '../../services/update-document-labels.ts';
 import { requireActor } from '../authenticate.ts';
 import type { AppDeps } from '../build-app.ts';
+import { BODY_LIMITS } from '../body-limits.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
 import { documentResource } from './document-resource.ts';
 import { parseDocumentFhirId } from '../../domain/resource-ids.ts';
+import { requestContext } from '../request-context.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const LABEL_SYSTEM = 'urn:oid:1.2.250.1.213.1.1.4.13';
@@ -67,12 +69,12 @@ export function labelPatchRoutes(deps: AppDeps): FastifyPluginAsync {
       const ids = parseDocumentFhirId(request.params.id);
       if (!ids) throw new AppError('RESOURCE_NOT_FOUND');
       const confirmIrreversible = request.headers[CONFIRM_HEADER] === 'true';
-      const doc = await updateDocumentLabels(deps, { actor, requestId: request.id }, ids.dossierId, ids.documentId, { ...change, confirmIrreversible }, idempotencyOf(request));
+      const doc = await updateDocumentLabels(deps, requestContext(request, actor), ids.dossierId, ids.documentId, { ...change, confirmIrreversible }, idempotencyOf(request));
       return documentResource(deps, doc, actor.kind === 'professional' && doc.labels.includes('INVISIBLE_PATIENT'));
     };
-    app.patch<{ Params: { id: string } }>('/DocumentReference/:id', { schema: { summary: 'Modifier la confidentialité d’un document (patch JSON sur securityLabel)', tags: ['fhir'] } },
+    app.patch<{ Params: { id: string } }>('/DocumentReference/:id', { bodyLimit: BODY_LIMITS.resource, schema: { summary: 'Modifier la confidentialité d’un document (patch JSON sur securityLabel)', tags: ['fhir'] } },
       async (request, reply) => reply.type(FHIR_JSON).send(await run(request, fromJsonPatch(request.body))));
-    app.put<{ Params: { id: string } }>('/DocumentReference/:id', { schema: { summary: 'Modifier la confidentialité d’un document (ressource complète)', tags: ['fhir'] } },
+    app.put<{ Params: { id: string } }>('/DocumentReference/:id', { bodyLimit: BODY_LIMITS.resource, schema: { summary: 'Modifier la confidentialité d’un document (ressource complète)', tags: ['fhir'] } },
       async (request, reply) => reply.type(FHIR_JSON).send(await run(request, fromPut(request.body, request.params.id))));
   };
 }

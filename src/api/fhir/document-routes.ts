@@ -5,6 +5,7 @@ import { feedDocuments } from '../../services/feed-documents.ts';
 import { readDocument } from '../../services/read-document.ts';
 import { requireActor } from '../authenticate.ts';
 import type { AppDeps } from '../build-app.ts';
+import { documentBodyLimit } from '../body-limits.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
 import { binaryRoutes } from './binary-routes.ts';
 import { toSubmission } from './document-input.ts';
@@ -14,16 +15,17 @@ import { labelPatchRoutes } from './document-label-routes.ts';
 import { documentResource } from './document-resource.ts';
 import { documentFhirId, parseDocumentFhirId } from '../../domain/resource-ids.ts';
 import { buildTransactionResponse, parseProvideBundle } from './provide-bundle.ts';
+import { requestContext } from '../request-context.ts';
+import type { RequestContext } from '../../services/service-deps.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
 /** IHE MHD on the PDSm profile: ITI-65 (transaction), create, read (ITI-67), search, Binary (ITI-68, and staging), delete. */
 export function documentRoutes(deps: AppDeps): FastifyPluginAsync {
-  // A 20 MiB document is ~27 MiB of base64 JSON.
-  const bodyLimit = Math.ceil(deps.settings.maxDocumentBytes * 1.4) + 256 * 1024;
+  const bodyLimit = documentBodyLimit(deps.settings.maxDocumentBytes);
   const parseCtx = { maxBytes: deps.settings.maxDocumentBytes, baseUrl: `${deps.config.publicUrl}/fhir/R4` };
   return async (app) => {
-    const who = async (request: FastifyRequest) => ({ actor: await requireActor(request, deps.tokenKeys, deps.clock()), requestId: request.id });
+    const who = async (request: FastifyRequest) => (requestContext(request, await requireActor(request, deps.tokenKeys, deps.clock())));
 
     app.post('/DocumentReference', { bodyLimit, schema: { summary: 'Déposer un document (DocumentReference avec contenu)', tags: ['fhir'] } }, async (request, reply) => {
       const ctx = await who(request);
@@ -76,7 +78,7 @@ export function documentRoutes(deps: AppDeps): FastifyPluginAsync {
   };
 }
 
-async function sendBinary(deps: AppDeps, request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, ctx: { actor: Awaited<ReturnType<typeof requireActor>>; requestId: string }) {
+async function sendBinary(deps: AppDeps, request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, ctx: RequestContext) {
   const ids = parseDocumentFhirId(request.params.id);
   if (!ids) throw new AppError('RESOURCE_NOT_FOUND');
   const read = await readDocument(deps, ctx, ids.dossierId, ids.documentId, { content: true });

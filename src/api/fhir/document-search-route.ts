@@ -8,6 +8,7 @@ import { searchsetBundle } from './bundle-builder.ts';
 import { boundsToRange, decodeCursor, documentSearchToParams, encodeCursor, parseDocumentSearch, type DocumentSearch } from './document-search-params.ts';
 import { documentResource } from './document-resource.ts';
 import { documentFhirId } from '../../domain/resource-ids.ts';
+import { requestContext } from '../request-context.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const FIND_RESPONSE = 'https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-find-documentreferences-comprehensive-response';
@@ -21,7 +22,7 @@ export function documentSearchRoute(deps: AppDeps): FastifyPluginAsync {
       if (!parsed.ok) throw new AppError('VALIDATION_FAILED', undefined, parsed.issues);
       const search = parsed.search;
       const query = toQuery(search);
-      const ctx = { actor, requestId: request.id };
+      const ctx = requestContext(request, actor);
       const dossierId = await resolvePatientDossier(deps, search.patient!.kind === 'id' ? { kind: 'id', id: search.patient!.id } : { kind: 'ins', ins: search.patient!.value });
       const page = await searchDocuments(deps, ctx, dossierId, query);
       const base = `${deps.config.publicUrl}/fhir/R4`;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError } from '../../domain/errors.ts';
 import { validateIns } from '../../domain/identity/ins.ts';
-import type { ValidationIssue } from '../../domain/validation-issue.ts';
+import { isIsoCalendarDate, type ValidationIssue } from '../../domain/validation-issue.ts';
 import { readPatient } from '../../services/read-patient.ts';
 import { searchPatients, type PatientCriteria } from '../../services/search-patients.ts';
 import { requireActor } from '../authenticate.ts';
@@ -11,6 +11,7 @@ import { INS_SYSTEM_URIS } from './ins-systems.ts';
 import { toFhirPatient } from './patient-resource.ts';
 import { auditEventRoutes } from './audit-event-routes.ts';
 import { documentRoutes } from './document-routes.ts';
+import { requestContext } from '../request-context.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -23,21 +24,21 @@ export function fhirRoutes(deps: AppDeps): FastifyPluginAsync {
     await app.register(documentRoutes(deps));
     await app.register(auditEventRoutes(deps));
     const base = `${deps.config.publicUrl}/fhir/R4`;
-    app.get('/metadata', { schema: { summary: 'CapabilityStatement FHIR', tags: ['fhir'], security: [] } }, async (_req, reply) =>
+    app.get('/metadata', { config: { public: true }, schema: { summary: 'CapabilityStatement FHIR', tags: ['fhir'], security: [] } }, async (_req, reply) =>
       reply.type(FHIR_JSON).send(capabilityStatement(base, deps.clock())));
 
     app.get<{ Params: { id: string } }>('/Patient/:id', { schema: { summary: 'Lire un patient (identité INS)', tags: ['fhir'] } }, async (request, reply) => {
       const actor = await requireActor(request, deps.tokenKeys, deps.clock());
       // A malformed id is simply an id that does not exist; the answer must not differ.
       if (!ID.test(request.params.id)) throw new AppError('RESOURCE_NOT_FOUND');
-      const view = await readPatient(deps, { actor, requestId: request.id }, request.params.id.toLowerCase());
+      const view = await readPatient(deps, requestContext(request, actor), request.params.id.toLowerCase());
       return reply.type(FHIR_JSON).send(toFhirPatient(view.dossier, view.carerMandate));
     });
 
     app.get<{ Querystring: PatientQuery }>('/Patient', { schema: { summary: 'Rechercher un patient par INS ou par traits stricts', tags: ['fhir'] } }, async (request, reply) => {
       const actor = await requireActor(request, deps.tokenKeys, deps.clock());
       const criteria = patientCriteria(request.query, actor.kind === 'person');
-      const found = await searchPatients(deps, { actor, requestId: request.id }, criteria);
+      const found = await searchPatients(deps, requestContext(request, actor), criteria);
       return reply.type(FHIR_JSON).send({
         resourceType: 'Bundle',
         type: 'searchset',
@@ -71,7 +72,10 @@ function patientCriteria(q: PatientQuery, callerIsPerson: boolean): PatientCrite
     for (const [k, v] of Object.entries(traits)) {
       if (typeof v !== 'string' || v.trim() === '') issues.push({ field: k, code: 'FHIR_SEARCH_TRAITS_INCOMPLETE', message: `La recherche par traits exige family, given, birthdate et gender : ${k} manque.` });
     }
-    if (typeof q.birthdate === 'string' && !/^\d{4}-\d{2}-\d{2}$/.test(q.birthdate)) issues.push({ field: 'birthdate', code: 'FHIR_SEARCH_DATE', message: 'Date attendue au format AAAA-MM-JJ.' });
+    // A real calendar day (2000-02-31 and year 0 are not: the database would fail on them).
+    if (typeof q.birthdate === 'string' && (!isIsoCalendarDate(q.birthdate) || q.birthdate.startsWith('0000'))) {
+      issues.push({ field: 'birthdate', code: 'FHIR_SEARCH_DATE', message: 'Date de naissance attendue : un jour qui existe, au format AAAA-MM-JJ.' });
+    }
     const sex = { male: 'M', female: 'F', unknown: 'U' }[q.gender ?? ''] as 'M' | 'F' | 'U' | undefined;
     if (q.gender !== undefined && !sex) issues.push({ field: 'gender', code: 'FHIR_SEARCH_GENDER', message: 'Valeurs possibles : male, female, unknown.' });
     if (issues.length) throw new AppError('VALIDATION_FAILED', undefined, issues);

@@ -51,7 +51,7 @@ export function createInteractionKit(provider: Provider, publicUrl: string, csp:
     },
     page,
     expired: (reply) => page(reply, 400, expiredHtml()),
-    context: (request, interaction) => ({ interactionUid: interaction.uid, clientId: String(interaction.params.client_id ?? ''), requestId: request.id }),
+    context: (request, interaction) => ({ interactionUid: interaction.uid, clientId: String(interaction.params.client_id ?? ''), requestId: request.id, clientAddress: request.ip }),
     async finishSignIn(request, reply, interaction, accountId, amr) {
       const clientId = String(interaction.params.client_id);
       const previous = interaction.session;

@@ -19,6 +19,18 @@ export const BAD_CREDENTIALS_MESSAGE = 'Adresse électronique ou mot de passe in
 export const OTP_LOCKED_MESSAGE = 'Trop de codes erronés : ce code n’est plus valable. Identifiez-vous de nouveau pour recevoir un nouveau code.';
 export const OTP_EXPIRED_MESSAGE = 'Ce code a expiré. Identifiez-vous de nouveau pour recevoir un nouveau code.';
 
+/** The French message of a throttled attempt, with the wait rounded up to the minute. */
+export function throttledMessage(retryAfterMs: number, codesCapped: boolean): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
+  const wait = `Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`;
+  return codesCapped ? `Trop de codes de connexion ont été envoyés à votre adresse. ${wait}` : `Trop de tentatives. ${wait}`;
+}
+
+/** A throttled step answers 429 with Retry-After (seconds), and its page says how long to wait. */
+function throttled(reply: FastifyReply, retryAfterMs: number): FastifyReply {
+  return reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+}
+
 type Uid = { Params: { uid: string } };
 
 function field(body: unknown, name: string, max: number): string {
@@ -80,6 +92,9 @@ export function interactionRoutes(deps: InteractionDeps, kit: InteractionKit, ex
       if (!interaction) return reply;
       const email = field(request.body, 'email', 320);
       const result = await startPasswordSignIn(deps, kit.context(request, interaction), email, field(request.body, 'password', 1024));
+      if (!result.ok && result.reason === SIGN_IN_REASONS.THROTTLED) {
+        return kit.page(throttled(reply, result.retryAfterMs), 429, passwordPage(interaction.uid, { error: throttledMessage(result.retryAfterMs, result.codesCapped), email }));
+      }
       if (!result.ok) return kit.page(reply, 200, passwordPage(interaction.uid, { error: BAD_CREDENTIALS_MESSAGE, email }));
       return reply.redirect(`/interaction/${interaction.uid}/code`, 303);
     });
@@ -107,10 +122,12 @@ export function interactionRoutes(deps: InteractionDeps, kit: InteractionKit, ex
           return kit.page(reply, 200, passwordPage(interaction.uid, { error: OTP_EXPIRED_MESSAGE }));
         case SIGN_IN_REASONS.OTP_MISSING:
           return reply.redirect(`/interaction/${interaction.uid}`, 303);
+        case SIGN_IN_REASONS.THROTTLED:
+          return kit.page(throttled(reply, result.retryAfterMs), 429, oneTimeCodePage(interaction.uid, { error: throttledMessage(result.retryAfterMs, false) }));
         case SIGN_IN_REASONS.ACCOUNT_UNUSABLE:
           return kit.page(reply, 403, messagePage('Compte inutilisable', 'Ce compte ne peut pas encore accéder à un espace santé. Contactez l’assistance.', null));
         default:
-          return result.reason satisfies never;
+          return result satisfies never;
       }
     });
 

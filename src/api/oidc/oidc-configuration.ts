@@ -1,6 +1,7 @@
 import { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../../config.ts';
-import { ACTOR_CLAIM, API_AUDIENCE } from '../../services/access-token.ts';
+import { ACTOR_CLAIM, API_AUDIENCE, GRANT_CLAIM } from '../../services/access-token.ts';
+import type { GrantLiveness } from '../../services/grant-liveness.ts';
 import { createOidcStorage } from '../../services/oidc-storage.ts';
 import type { ServiceDeps } from '../../services/service-deps.ts';
 import { loadTokenSubject } from '../../services/token-subject.ts';
@@ -31,12 +32,16 @@ function requireState(ctx: KoaContextWithOIDC, value: string | undefined): void 
   if (!value) throw new errors.InvalidRequest("le paramètre 'state' est obligatoire");
 }
 
-/** The actor claim of a token: the signed-in account, or for software the professional it acts for. */
-async function actorClaim(deps: OidcDeps, ctx: KoaContextWithOIDC, token: { kind: string; accountId?: string | undefined; clientId?: string | undefined }) {
+/**
+ * The actor claim of a token: the signed-in account, or for software the professional it acts for. A
+ * signed-in account's token also names its grant, so that signing out revokes it.
+ */
+async function actorClaim(deps: OidcDeps, ctx: KoaContextWithOIDC, token: { kind: string; accountId?: string | undefined; clientId?: string | undefined; grantId?: string | undefined }) {
   if (token.kind === 'AccessToken' && token.accountId) {
     const subject = await loadTokenSubject(deps, token.accountId);
     if (!subject) throw new errors.InvalidGrant('ce compte ne peut pas agir');
-    return { [ACTOR_CLAIM]: subject.actor };
+    if (!token.grantId) throw new errors.InvalidGrant('jeton sans autorisation');
+    return { [ACTOR_CLAIM]: subject.actor, [GRANT_CLAIM]: token.grantId };
   }
   if (token.kind === 'ClientCredentials') {
     const client = ctx.oidc.client;
@@ -67,12 +72,12 @@ function buildPolicy(deps: OidcDeps) {
 }
 
 /** oidc-provider configuration: the security settings of the platform's authorization server. */
-export function buildOidcConfiguration(deps: OidcDeps, keys: { jwk: Record<string, unknown>; cookieKeys: string[] }): Configuration {
+export function buildOidcConfiguration(deps: OidcDeps, keys: { jwk: Record<string, unknown>; cookieKeys: string[]; grants: GrantLiveness }): Configuration {
   const { config } = deps;
   const ttl = config.accessTokenTtlSeconds;
   const publicOrigin = new URL(config.publicUrl).origin;
   return {
-    adapter: createOidcAdapter(createOidcStorage(deps)),
+    adapter: createOidcAdapter(createOidcStorage(deps, { onGrantRevoked: (grantId) => keys.grants.forget(grantId) })),
     clients: portalClients(config.publicUrl),
     jwks: { keys: [keys.jwk as never] },
     cookies: {

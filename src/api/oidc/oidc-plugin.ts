@@ -5,11 +5,15 @@ import { Provider } from 'oidc-provider';
 import type { TokenKeys } from '../../services/access-token.ts';
 import { cookieKeysFor } from '../../services/cookie-keys.ts';
 import { createOidcStorage, loadSigningJwk } from '../../services/oidc-storage.ts';
+import { purgeSignInLimits } from '../../services/sign-in-limits.ts';
 import { externalCallbackRoutes } from './external-callback-routes.ts';
 import { createExternalIdps } from './external-idp.ts';
 import { createInteractionKit } from './interaction-kit.ts';
 import { interactionRoutes, type InteractionDeps } from './interaction-routes.ts';
 import { buildOidcConfiguration } from './oidc-configuration.ts';
+import { securityHeaders } from '../security-headers.ts';
+import { pinToPublicOrigin } from './public-origin.ts';
+import { signInErrorHandler } from './sign-in-error-page.ts';
 import { signInAssets } from './sign-in-assets.ts';
 import { messagePage, signInCsp } from './sign-in-pages.ts';
 
@@ -28,11 +32,21 @@ export function oidcPlugin(deps: OidcPluginDeps): FastifyPluginAsync {
     const { config } = deps;
     const issuer = deps.tokenKeys.issuer;
     const mountPath = new URL(issuer).pathname.replace(/\/$/, '');
-    const publicOrigin = new URL(config.publicUrl).origin;
+    const publicUrl = new URL(config.publicUrl);
+    const publicOrigin = publicUrl.origin;
+    // Every request this plugin serves reaches oidc-provider with the public URL's host and protocol only.
+    app.addHook('onRequest', async (request) => pinToPublicOrigin(request.raw, publicUrl, request.ip));
     const jwk = await loadSigningJwk(deps);
-    const provider = new Provider(issuer, buildOidcConfiguration(deps, { jwk, cookieKeys: cookieKeysFor(config, jwk) }));
-    // The platform listens in plain HTTP: an https public URL means a TLS-terminating proxy in front.
-    provider.proxy = publicOrigin.startsWith('https:');
+    const provider = new Provider(issuer, buildOidcConfiguration(deps, { jwk, cookieKeys: cookieKeysFor(config, jwk), grants: deps.tokenKeys.grants }));
+    // Koa reads X-Forwarded-*: they were pinned above to the public URL, never what the client sent.
+    provider.proxy = true;
+    // Its responses skip Fastify's onSend: the same headers, set first so that a page may replace its CSP
+    // (oidc-provider then adds the hash of the one inline script it writes, the auto-submitted form).
+    const headers = Object.entries(securityHeaders(config));
+    provider.use(async (ctx, next) => {
+      for (const [name, value] of headers) ctx.set(name, value);
+      await next();
+    });
     provider.on('server_error', (_ctx, err: Error) => app.log.error({ err: { name: err.name, message: err.message } }, 'oidc server error'));
     const callback = provider.callback();
 
@@ -58,6 +72,7 @@ export function oidcPlugin(deps: OidcPluginDeps): FastifyPluginAsync {
     const kit = createInteractionKit(provider, config.publicUrl, csp);
     await app.register(async (scope) => {
       await scope.register(formbody, { bodyLimit: 16 * 1024 });
+      scope.setErrorHandler(signInErrorHandler);
       scope.addHook('onRoute', (route) => {
         route.schema = { ...route.schema, hide: true };
       });
@@ -84,7 +99,10 @@ export function oidcPlugin(deps: OidcPluginDeps): FastifyPluginAsync {
     });
     await app.register(signInAssets);
 
-    const purge = setInterval(() => void storage.purgeExpired().catch(() => undefined), PURGE_EVERY_MS);
+    const purge = setInterval(() => {
+      void storage.purgeExpired().catch(() => undefined);
+      void purgeSignInLimits(deps).catch(() => undefined);
+    }, PURGE_EVERY_MS);
     purge.unref();
     app.addHook('onClose', async () => clearInterval(purge));
   };

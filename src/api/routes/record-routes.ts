@@ -2,15 +2,12 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { actorId } from '../../domain/actor.ts';
 import { blockProfessional } from '../../services/block-professional.ts';
 import { findAccessSession } from '../../services/find-access-session.ts';
-import { grantCarerMandate } from '../../services/grant-carer-mandate.ts';
-import { listCarerMandates } from '../../services/list-carer-mandates.ts';
 import { HISTORY_MAX_LIMIT, readDossierHistory } from '../../services/read-dossier-history.ts';
 import { readProfessionalStatus } from '../../services/read-professional-status.ts';
 import { readSettings } from '../../services/read-settings.ts';
 import { recordConsent, type ConsentScope } from '../../services/record-consent.ts';
 import { recordFeedingInformation } from '../../services/record-feeding-information.ts';
 import { recordOpposition } from '../../services/record-opposition.ts';
-import { revokeCarerMandate } from '../../services/revoke-carer-mandate.ts';
 import { searchProfessionalDirectory } from '../../services/search-professional-directory.ts';
 import type { RequestContext } from '../../services/service-deps.ts';
 import { startEmergencyAccess, type EmergencyMode } from '../../services/start-emergency-access.ts';
@@ -21,6 +18,8 @@ import type { AppDeps } from '../build-app.ts';
 import type { StoredAuditRow } from '../../store/audit-repo.ts';
 import { describeForPatient } from '../fhir/audit-event-mapper.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
+import { requestContext } from '../request-context.ts';
+import { AUDIT_PUBLIC_ID_PATTERN } from '../../domain/audit-chain.ts';
 
 const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
@@ -71,10 +70,7 @@ const rppsProperty = { type: 'string', minLength: 1, maxLength: 32, description:
 /** The patient's controls over their record, the professionals' recordings and emergency modes, the history (/api). */
 export function recordRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (app) => {
-    const carerOptions = { maxCarers: deps.config.maxCarers };
-    const context = async (request: FastifyRequest): Promise<RequestContext> => ({
-      actor: await requireActor(request, deps.tokenKeys, deps.clock()), requestId: request.id,
-    });
+    const context = async (request: FastifyRequest): Promise<RequestContext> => requestContext(request, await requireActor(request, deps.tokenKeys, deps.clock()));
 
     app.get<{ Params: { dossierId: string } }>('/dossiers/:dossierId/settings', {
       schema: {
@@ -115,37 +111,6 @@ export function recordRoutes(deps: AppDeps): FastifyPluginAsync {
         response: errors(400, 403, 404, 422),
       },
     }, async (request) => blockProfessional(deps, await context(request), request.params.dossierId, request.params.rpps, false, idempotencyOf(request)));
-
-    app.get<{ Params: { dossierId: string } }>('/dossiers/:dossierId/carers', {
-      schema: {
-        summary: "Les aidants qui ont un mandat en cours sur l'espace, et le nombre d'aidants permis",
-        tags: ['aidants'], params: dossierParams, response: errors(403, 404),
-      },
-    }, async (request) => listCarerMandates(deps, await context(request), request.params.dossierId, carerOptions));
-
-    app.post<{ Params: { dossierId: string }; Body: { email: string } }>('/dossiers/:dossierId/carers', {
-      schema: {
-        summary: "Donne un mandat d'aidant à une personne qui a activé son propre espace (désignée par l'adresse électronique de son compte)",
-        tags: ['aidants'], headers: idempotencyHeader, params: dossierParams,
-        body: strictBody({ email: { type: 'string', minLength: 3, maxLength: 254, description: "Adresse électronique du compte de l'aidant" } }, ['email']),
-        response: errors(400, 403, 404, 422),
-      },
-    }, async (request, reply) => {
-      const result = await grantCarerMandate(deps, await context(request), request.params.dossierId, request.body.email, carerOptions, idempotencyOf(request));
-      return reply.status(result.created ? 201 : 200).send(result);
-    });
-
-    app.delete<{ Params: { dossierId: string; carerDossierId: string } }>('/dossiers/:dossierId/carers/:carerDossierId', {
-      schema: {
-        summary: "Retire le mandat d'un aidant, à tout moment et sans motif : l'aidant perd l'accès à l'espace aussitôt",
-        tags: ['aidants'], headers: idempotencyHeader,
-        params: {
-          type: 'object', required: ['dossierId', 'carerDossierId'],
-          properties: { dossierId: { type: 'string', pattern: uuidPattern }, carerDossierId: { type: 'string', pattern: uuidPattern } },
-        },
-        response: errors(400, 403, 404, 422),
-      },
-    }, async (request) => revokeCarerMandate(deps, await context(request), request.params.dossierId, request.params.carerDossierId, idempotencyOf(request)));
 
     app.get<{ Querystring: { q: string } }>('/directory/professionals', {
       schema: {
@@ -226,12 +191,15 @@ export function recordRoutes(deps: AppDeps): FastifyPluginAsync {
       },
     }, async (request) => readProfessionalStatus(deps, await context(request), request.params.dossierId));
 
-    app.get<{ Params: { dossierId: string }; Querystring: { limit: number; before?: number } }>('/dossiers/:dossierId/history', {
+    app.get<{ Params: { dossierId: string }; Querystring: { limit: number; before?: string } }>('/dossiers/:dossierId/history', {
       schema: {
         summary: "Historique des activités de l'espace, du plus récent au plus ancien", tags: ['espace'], params: dossierParams,
         querystring: {
           type: 'object',
-          properties: { limit: { type: 'integer', minimum: 1, maximum: HISTORY_MAX_LIMIT, default: 50 }, before: { type: 'integer', minimum: 1 } },
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: HISTORY_MAX_LIMIT, default: 50 },
+            before: { type: 'string', pattern: AUDIT_PUBLIC_ID_PATTERN, description: 'Curseur opaque : le `nextBefore` de la page précédente' },
+          },
         },
         response: errors(400, 404),
       },

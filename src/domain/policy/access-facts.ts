@@ -16,6 +16,10 @@ export const POLICY_ACTIONS = [
   'dossier.audit.read',
   'population.import',
   'audit.verify',
+  /** Loading the public directory of professionals (RPPS extract). */
+  'directory.import',
+  /** Running a scheduled job now, on the operator's request (the job then acts as the system). */
+  'job.run',
   'document.search',
   'document.read',
   'document.feed',
@@ -26,8 +30,16 @@ export const POLICY_ACTIONS = [
   'document.labels.update',
   'settings.read',
   'settings.update',
-  /** Granting or revoking a carer's mandate (SPEC §1 carers). */
+  /** Revoking a carer's mandate (SPEC §1 carers). */
   'delegation.update',
+  /** Inviting someone to become a carer, and withdrawing a pending invitation (issue 8, item 6). */
+  'delegation.invite',
+  'delegation.withdraw',
+  /** The invited person's answer: only an accepted invitation gives a mandate. */
+  'delegation.accept',
+  'delegation.decline',
+  /** A carer ends their own mandate. */
+  'delegation.give_up',
   'professional.block',
   'consent.record',
   'information.record',
@@ -45,7 +57,14 @@ export type RelationshipFact = {
   endedAt: Date | null;
 };
 
-export type DossierFacts = { dossierId: string; state: DossierState; birthDate: string | null };
+export type DossierFacts = {
+  dossierId: string; state: DossierState; birthDate: string | null;
+  /** For a closed space: since when, and until when it may be reopened (told to its holder side). */
+  closedAt?: Date | null; retentionUntil?: Date | null;
+};
+
+/** A carer invitation an action is about: to whom it was addressed, and whether it is still pending. */
+export type InvitationFacts = { inviteeDossierId: string | null; pending: boolean };
 
 /** The patient's confidentiality settings (SPEC §3.6, §3.7). */
 export type PatientSettings = {
@@ -71,6 +90,11 @@ export type ProfessionalFacts = {
   patientInformed: boolean;
   /** The mode of the request: an emergency mode only when an emergency access is in force. */
   mode: AccessMode;
+  /**
+   * The professional practises in a listed SAMU regulation centre (centre 15): their structure is in the
+   * `regulation_centre` data. Loaded for `emergency.start` only; absent means no (fail closed).
+   */
+  regulationCentre?: boolean;
 };
 
 /** The document an action targets (metadata only). */
@@ -107,6 +131,8 @@ export type RuleData = {
   /** Habilitation matrix cell; undefined when the profession or type is unknown (then: deny). */
   matrixAllows: (typeCode: string, profession: string, specialty: string | null) => boolean | undefined;
   sectorOf: (profession: string) => 'health' | 'medico_social' | undefined;
+  /** The matrix in force lets this profession (with this specialty) read at least one document type; absent: no. */
+  readsAnyDocumentType?: (profession: string, specialty: string | null) => boolean;
   medicoSocialEnabled: boolean;
   invisiblePatientVisibleAfterDays: number;
 };
@@ -123,6 +149,9 @@ export type AccessRequest = {
   document?: DocumentFacts;
   deposit?: DepositFacts;
   labelChange?: LabelChange;
+  invitation?: InvitationFacts;
+  /** Why the national operator acts (closing or reopening a space needs one on record), as they stated it. */
+  justification?: string | null;
   rules?: RuleData;
   /** Delay before the patient is told an invisible document exists (re-visibility job only). */
   informAfterDays?: number;
@@ -131,4 +160,8 @@ export type AccessRequest = {
 export type PatientSideRole = 'holder' | 'legal_representative' | 'carer' | 'protector';
 export type Decision =
   | { effect: 'allow'; reason: string; role?: PatientSideRole; mode?: AccessMode }
-  | { effect: 'deny'; reason: string };
+  /**
+   * `mode`: the session the refused request was made in, when it must be traced as such (a secret connection).
+   * `facts`: what the refusal's message may tell the caller (when a space was closed…), never more than they may know.
+   */
+  | { effect: 'deny'; reason: string; mode?: AccessMode; facts?: Record<string, string> };

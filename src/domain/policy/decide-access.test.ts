@@ -37,22 +37,30 @@ describe('decideAccess — foundation rules', () => {
     ['carer reads', carer, 'dossier.identity.read', 'active', '1940-01-01', 'allow:POLICY_CARER_MANDATE'],
     ['carer cannot close the space', carer, 'dossier.lifecycle.close', 'active', '1940-01-01', 'deny:POLICY_CARER_CANNOT_MANAGE_SPACE'],
     ['stranger is refused', stranger, 'dossier.identity.read', 'active', '1990-01-01', 'deny:POLICY_NO_RELATIONSHIP'],
-    ['closed space: holder may only reopen', holderOfChild, 'dossier.identity.read', 'closed', '1990-01-01', 'deny:DOSSIER_CLOSED'],
+    ['closed space: holder may only reopen', holderOfChild, 'dossier.identity.read', 'closed', '1990-01-01', 'deny:DOSSIER_CLOSED_REOPENABLE'],
     ['closed space: holder reopens', holderOfChild, 'dossier.lifecycle.reopen', 'closed', '1990-01-01', 'allow:POLICY_REOPEN_BY_HOLDER'],
     ['opposed space: nobody but the operator', holderOfChild, 'dossier.identity.read', 'opposed', '1990-01-01', 'deny:DOSSIER_OPPOSED'],
     ['professional finds a patient', pro, 'dossier.identity.search', 'created', '1990-01-01', 'allow:POLICY_PRO_PATIENT_IDENTIFICATION'],
     ['professional cannot close a space', pro, 'dossier.lifecycle.close', 'active', '1990-01-01', 'deny:POLICY_NO_RULE'],
     ['professional: closed space is invisible', pro, 'dossier.identity.search', 'closed', '1990-01-01', 'deny:DOSSIER_CLOSED'],
     ['patient cannot search others', holderOfChild, 'dossier.identity.search', 'active', '1990-01-01', 'deny:POLICY_NO_RULE'],
-    ['operator acts on request', operator, 'dossier.lifecycle.close', 'active', '1990-01-01', 'allow:POLICY_OPERATOR'],
+    ['operator activates on request', operator, 'dossier.lifecycle.activate', 'created', '1990-01-01', 'allow:POLICY_OPERATOR'],
+    // Closing or reopening someone's space: only with a stated reason (issue 8), see the rows below.
+    ['operator closes only with a reason', operator, 'dossier.lifecycle.close', 'active', '1990-01-01', 'deny:POLICY_OPERATOR_REASON_REQUIRED'],
+    ['operator reopens only with a reason', operator, 'dossier.lifecycle.reopen', 'closed', '1990-01-01', 'deny:POLICY_OPERATOR_REASON_REQUIRED'],
     ['only operators import', pro, 'population.import', 'active', '1990-01-01', 'deny:POLICY_OPERATOR_ONLY'],
+    ['only operators load the directory', pro, 'directory.import', 'active', '1990-01-01', 'deny:POLICY_OPERATOR_ONLY'],
+    ['a patient cannot load the directory', holderOfChild, 'directory.import', 'active', '1990-01-01', 'deny:POLICY_OPERATOR_ONLY'],
+    ['operator loads the directory', operator, 'directory.import', 'active', '1990-01-01', 'allow:POLICY_OPERATOR'],
+    ['only operators run jobs now', pro, 'job.run', 'active', '1990-01-01', 'deny:POLICY_OPERATOR_ONLY'],
+    ['operator runs a job now', operator, 'job.run', 'active', '1990-01-01', 'allow:POLICY_OPERATOR'],
     ['apps have no rule yet', app, 'dossier.identity.read', 'active', '1990-01-01', 'deny:POLICY_NO_RULE'],
     // Carer mandates (SPEC §1): those who manage the space grant and revoke them; nobody else.
     ['holder grants or revokes a carer mandate', holderOfChild, 'delegation.update', 'active', '1950-01-01', 'allow:POLICY_HOLDER'],
     ['parent of a minor manages the carers', parent, 'delegation.update', 'active', '2015-03-10', 'allow:POLICY_LEGAL_REPRESENTATIVE'],
     ['parent of an adult child manages nothing', parent, 'delegation.update', 'active', '2000-03-10', 'deny:POLICY_NO_RELATIONSHIP'],
-    ['a carer cannot grant or revoke mandates', carer, 'delegation.update', 'active', '1940-01-01', 'deny:POLICY_CARER_CANNOT_CHANGE'],
-    ['closed space: no mandate changes', holderOfChild, 'delegation.update', 'closed', '1950-01-01', 'deny:DOSSIER_CLOSED'],
+    ['a carer cannot grant or revoke mandates', carer, 'delegation.update', 'active', '1940-01-01', 'deny:POLICY_CARER_CANNOT_DELEGATE'],
+    ['closed space: no mandate changes', holderOfChild, 'delegation.update', 'closed', '1950-01-01', 'deny:DOSSIER_CLOSED_REOPENABLE'],
     ['professional cannot change mandates', pro, 'delegation.update', 'active', '1950-01-01', 'deny:POLICY_NO_RULE'],
     ['operator cannot change mandates', operator, 'delegation.update', 'active', '1950-01-01', 'deny:POLICY_NO_RULE'],
     ['apps cannot change mandates', app, 'delegation.update', 'active', '1950-01-01', 'deny:POLICY_NO_RULE'],
@@ -60,6 +68,19 @@ describe('decideAccess — foundation rules', () => {
   it.each(table)('%s', (_name, actor, action, state, birthDate, expected) => {
     const d = decide(actor, action, state, birthDate);
     expect(`${d.effect}:${d.reason}`).toBe(expected);
+  });
+
+  it('the operator closes or reopens with a stated reason of 10 characters or more; the holder needs none', () => {
+    const withReason = (actor: Actor, action: PolicyAction, justification: string | null) =>
+      decideAccess({ actor, action, now, relationships: rels, settings: { carersEnabled: true }, dossier: { dossierId: child, state: 'active', birthDate: '1990-01-01' }, justification });
+    expect(withReason(operator, 'dossier.lifecycle.close', 'Décision de justice du 3 février').reason).toBe('POLICY_OPERATOR');
+    expect(withReason(operator, 'dossier.lifecycle.reopen', 'Demande écrite du titulaire').reason).toBe('POLICY_OPERATOR');
+    for (const short of [null, '', '   ', 'demande', '  court    ']) {
+      expect(withReason(operator, 'dossier.lifecycle.close', short)).toEqual({ effect: 'deny', reason: 'POLICY_OPERATOR_REASON_REQUIRED' });
+    }
+    // Other operator actions need none; the holder closing their own space needs none.
+    expect(withReason(operator, 'dossier.lifecycle.oppose', null).reason).toBe('POLICY_OPERATOR');
+    expect(withReason(holderOfChild, 'dossier.lifecycle.close', null).effect).toBe('allow');
   });
 
   it('carers are refused when the carer feature is switched off', () => {

@@ -40,9 +40,11 @@ const matrixAllows = (type: string, profession: string) => {
   if (profession === 'R94:41') return type === '88348-8';
   return undefined;
 };
+const MATRIX_TYPES = ['11488-4', '68599-0', '88348-8', 'ATTEST-RESID'];
 const rules = (medicoSocialEnabled = false) => ({
   matrixAllows, medicoSocialEnabled, invisiblePatientVisibleAfterDays: 90,
   sectorOf: (p: string) => (p.startsWith('G15') && p !== 'G15:999' ? 'health' as const : p.startsWith('R94') ? 'medico_social' as const : undefined),
+  readsAnyDocumentType: (p: string) => MATRIX_TYPES.some((type) => matrixAllows(type, p) === true),
 });
 const deposit = (over: Partial<DepositFacts> = {}): DepositFacts => ({ typeCode: '11488-4', labels: [], opposed: false, isPatientType: false, isAdvanceDirective: false, ...over });
 
@@ -110,8 +112,16 @@ const rows: Row[] = [
   { name: 'masked documents blocked in emergency', actor: doctor, action: 'document.read', document: doc(['MASQUE_PS']), pro: { mode: 'bris_de_glace' }, settings: { blockMaskedInEmergency: true }, expect: 'deny:POLICY_MASKED_IN_EMERGENCY' },
   { name: 'SAMU mode', actor: doctor, action: 'document.read', document: doc(), pro: { consent: false, mode: 'samu' }, expect: 'allow:POLICY_EMERGENCY_SAMU' },
   { name: 'SAMU blocked, bris de glace still possible', actor: doctor, action: 'emergency.start', pro: { mode: 'bris_de_glace' }, settings: { blockSamu: true }, expect: 'allow:POLICY_EMERGENCY_BRIS_DE_GLACE' },
-  { name: 'SAMU blocked by the patient', actor: doctor, action: 'emergency.start', pro: { mode: 'samu' }, settings: { blockSamu: true }, expect: 'deny:POLICY_EMERGENCY_SAMU_BLOCKED' },
-  { name: 'SAMU mode is for physicians', actor: nurse, action: 'emergency.start', pro: { mode: 'samu' }, expect: 'deny:POLICY_SAMU_ROLE_REQUIRED' },
+  { name: 'SAMU blocked by the patient', actor: doctor, action: 'emergency.start', pro: { mode: 'samu', regulationCentre: true }, settings: { blockSamu: true }, expect: 'deny:POLICY_EMERGENCY_SAMU_BLOCKED' },
+  // Who may start an emergency access (issue 8): bris de glace for health professionals the matrix lets
+  // read documents; the SAMU mode for physicians of a listed regulation centre.
+  { name: 'bris de glace: a nurse of the matrix', actor: nurse, action: 'emergency.start', pro: { mode: 'bris_de_glace', consent: false }, expect: 'allow:POLICY_EMERGENCY_BRIS_DE_GLACE' },
+  { name: 'bris de glace: not a médico-social role, even opened', actor: socialWorker, action: 'emergency.start', pro: { mode: 'bris_de_glace' }, medicoSocial: true, expect: 'deny:POLICY_EMERGENCY_NOT_HABILITATED' },
+  { name: 'bris de glace: not a health profession the matrix gives no document type', actor: { ...nurse, profession: 'G15:97' } as Actor, action: 'emergency.start', pro: { mode: 'bris_de_glace' }, expect: 'deny:POLICY_EMERGENCY_NOT_HABILITATED' },
+  { name: 'bris de glace: habilitation checked before the patient\'s block', actor: socialWorker, action: 'emergency.start', pro: { mode: 'bris_de_glace' }, medicoSocial: true, settings: { blockEmergency: true }, expect: 'deny:POLICY_EMERGENCY_NOT_HABILITATED' },
+  { name: 'SAMU mode: a physician of a listed regulation centre', actor: doctor, action: 'emergency.start', pro: { mode: 'samu', regulationCentre: true, consent: false }, expect: 'allow:POLICY_EMERGENCY_SAMU' },
+  { name: 'SAMU mode: not a physician outside a regulation centre', actor: doctor, action: 'emergency.start', pro: { mode: 'samu' }, expect: 'deny:POLICY_SAMU_ROLE_REQUIRED' },
+  { name: 'SAMU mode is for physicians, even in a regulation centre', actor: nurse, action: 'emergency.start', pro: { mode: 'samu', regulationCentre: true }, expect: 'deny:POLICY_SAMU_ROLE_REQUIRED' },
   { name: 'emergency start needs a mode', actor: doctor, action: 'emergency.start', expect: 'deny:POLICY_FACTS_MISSING' },
   // §3.8 invisible to the patient
   { name: 'invisible to the patient: hidden from the holder', actor: holder, action: 'document.read', document: doc(['INVISIBLE_PATIENT']), expect: 'deny:POLICY_INVISIBLE_TO_PATIENT' },
@@ -155,7 +165,7 @@ const rows: Row[] = [
   { name: 'a deleted document is gone', actor: otherDoctor, action: 'document.read', document: doc([], { deleted: true, status: 'entered-in-error' }), expect: 'deny:POLICY_DOCUMENT_DELETED' },
   { name: 'the patient deletes their own upload', actor: holder, action: 'document.delete', document: doc([], { author: proAuthor(holder) }), expect: 'allow:POLICY_HOLDER' },
   { name: 'the patient cannot delete a professional\'s document', actor: holder, action: 'document.delete', document: doc(), expect: 'deny:POLICY_NOT_AUTHOR' },
-  { name: 'a carer cannot delete', actor: carer, action: 'document.delete', document: doc([], { author: proAuthor(holder) }), birthDate: '1950-01-01', expect: 'deny:POLICY_CARER_CANNOT_CHANGE' },
+  { name: 'a carer cannot delete', actor: carer, action: 'document.delete', document: doc([], { author: proAuthor(holder) }), birthDate: '1950-01-01', expect: 'deny:POLICY_CARER_CANNOT_REMOVE_DOCUMENT' },
   // Patient-side deposits and masking
   { name: 'the patient uploads a DOCPAT document', actor: holder, action: 'document.feed', deposit: deposit({ typeCode: 'DOCPAT03', isPatientType: true }), expect: 'allow:POLICY_HOLDER' },
   { name: 'the patient cannot deposit professional types', actor: holder, action: 'document.feed', deposit: deposit(), expect: 'deny:POLICY_PROFESSIONAL_TYPE_RESERVED' },
@@ -163,7 +173,7 @@ const rows: Row[] = [
   { name: 'a carer cannot touch advance directives', actor: carer, action: 'document.feed', deposit: deposit({ typeCode: 'EXPPAT_3', isPatientType: true, isAdvanceDirective: true }), birthDate: '1950-01-01', expect: 'deny:POLICY_ADVANCE_DIRECTIVES_PROTECTED' },
   { name: 'the patient masks a document', actor: holder, action: 'document.labels.update', document: doc(), labelChange: { add: ['MASQUE_PS'], remove: [], confirmIrreversible: false }, expect: 'allow:POLICY_HOLDER' },
   { name: 'the patient cannot reveal an invisible-to-parents document', actor: holder, action: 'document.labels.update', document: doc(['INVISIBLE_REPRESENTANTS_LEGAUX']), labelChange: { add: [], remove: ['INVISIBLE_REPRESENTANTS_LEGAUX'], confirmIrreversible: true }, expect: 'deny:POLICY_LABEL_NOT_ALLOWED' },
-  { name: 'a carer does not change confidentiality', actor: carer, action: 'document.labels.update', document: doc(), labelChange: { add: ['MASQUE_PS'], remove: [], confirmIrreversible: false }, birthDate: '1950-01-01', expect: 'deny:POLICY_CARER_CANNOT_CHANGE' },
+  { name: 'a carer does not change confidentiality', actor: carer, action: 'document.labels.update', document: doc(), labelChange: { add: ['MASQUE_PS'], remove: [], confirmIrreversible: false }, birthDate: '1950-01-01', expect: 'deny:POLICY_CARER_CANNOT_RELABEL' },
   { name: 'a professional other than the author does not mask', actor: doctor, action: 'document.labels.update', document: doc(), labelChange: { add: ['MASQUE_PS'], remove: [], confirmIrreversible: false }, expect: 'deny:POLICY_NOT_AUTHOR' },
   // Records made by professionals for the patient
   { name: 'a professional records consent', actor: nurse, action: 'consent.record', pro: { consent: false }, expect: 'allow:POLICY_PRO_RECORDS_FOR_PATIENT' },

@@ -1,4 +1,6 @@
-import type { AccessRequest, Decision, DocumentFacts, PatientSideRole, PolicyAction } from './access-facts.ts';
+import type { Actor } from '../actor.ts';
+import { ADVANCE_DIRECTIVES_TYPE_CODE } from '../document.ts';
+import type { AccessRequest, Decision, DocumentFacts, DossierFacts, PatientSideRole, PolicyAction } from './access-facts.ts';
 import { allow, deny } from './decision.ts';
 import { isVisibleToPatientAt } from './invisibility.ts';
 
@@ -16,9 +18,11 @@ const ROLE_REASON = {
 export function decideForPatientSide(req: AccessRequest, role: PatientSideRole): Decision {
   const { action, dossier } = req;
   const ok = () => allow(ROLE_REASON[role], { role });
-  // Closure removes every access at once; only the holder (or their representative) may reopen.
+  // Closure removes every access at once; only the holder (or their representative) may reopen, and
+  // they are told so (since when, until when). A carer's mandate ended with it: nothing to tell them.
   if (dossier!.state === 'closed') {
-    return action === 'dossier.lifecycle.reopen' && role !== 'carer' ? allow('POLICY_REOPEN_BY_HOLDER', { role }) : deny('DOSSIER_CLOSED');
+    if (role === 'carer') return deny('DOSSIER_CLOSED');
+    return action === 'dossier.lifecycle.reopen' ? allow('POLICY_REOPEN_BY_HOLDER', { role }) : closedForHolderSide(dossier!);
   }
   if (LIFECYCLE.has(action)) return role === 'carer' ? deny('POLICY_CARER_CANNOT_MANAGE_SPACE') : ok();
   switch (action) {
@@ -28,10 +32,16 @@ export function decideForPatientSide(req: AccessRequest, role: PatientSideRole):
       return ok();
     case 'settings.update':
     case 'professional.block':
-    case 'delegation.update':
-      // A carer sees the space but does not decide who else may (SPEC §1 carers): neither settings,
-      // blocks, nor the carers' mandates, their own included.
+      // A carer sees the space but does not decide who else may (SPEC §1 carers).
       return role === 'carer' ? deny('POLICY_CARER_CANNOT_CHANGE') : ok();
+    case 'delegation.update':
+    case 'delegation.invite':
+    case 'delegation.withdraw':
+      // Nor who else acts in it: inviting, withdrawing an invitation and revoking are the holder side's.
+      return role === 'carer' ? deny('POLICY_CARER_CANNOT_DELEGATE') : ok();
+    case 'delegation.give_up':
+      // A carer may end their own mandate at any time; nobody else has one to give up.
+      return role === 'carer' ? ok() : deny('POLICY_NOT_A_CARER');
     case 'document.search':
       return dossier!.state === 'active' ? ok() : deny('DOSSIER_NOT_ACTIVATED');
     case 'document.read':
@@ -41,14 +51,20 @@ export function decideForPatientSide(req: AccessRequest, role: PatientSideRole):
     case 'document.content.stage':
       // Every patient-side role may deposit (the type and advance-directive rules apply at the feed).
       return dossier!.state === 'active' ? ok() : deny('DOSSIER_NOT_ACTIVATED');
-    case 'document.delete': {
+    case 'document.delete':
+    case 'document.replace': {
       const refused = readable(req, role);
       if (refused) return refused;
-      // Only the patient's own uploads, and never by a carer (who may add but not delete).
+      // Only the patient's own uploads (SPEC §2: the patient is their author), and never by a carer, who
+      // reads them and may add new ones but not replace or delete what is there (advance directives: §1).
       const doc = req.document!;
       const ownUpload = doc.author.kind === 'patient' && doc.author.dossierId === dossier!.dossierId;
       if (!ownUpload) return deny('POLICY_NOT_AUTHOR');
-      return role === 'carer' ? deny('POLICY_CARER_CANNOT_CHANGE') : ok();
+      if (role === 'carer') {
+        const directives = doc.typeCode === ADVANCE_DIRECTIVES_TYPE_CODE || req.deposit?.isAdvanceDirective === true;
+        return deny(directives ? 'POLICY_ADVANCE_DIRECTIVES_PROTECTED' : 'POLICY_CARER_CANNOT_REMOVE_DOCUMENT');
+      }
+      return action === 'document.replace' ? deposit(req, role) ?? ok() : ok();
     }
     case 'document.labels.update':
       return relabel(req, role) ?? ok();
@@ -88,7 +104,7 @@ function deposit(req: AccessRequest, role: PatientSideRole): Decision | null {
 }
 
 function relabel(req: AccessRequest, role: PatientSideRole): Decision | null {
-  if (role === 'carer') return deny('POLICY_CARER_CANNOT_CHANGE');
+  if (role === 'carer') return deny('POLICY_CARER_CANNOT_RELABEL');
   const refused = readable(req, role);
   if (refused) return refused;
   const change = req.labelChange;
@@ -96,4 +112,25 @@ function relabel(req: AccessRequest, role: PatientSideRole): Decision | null {
   // Patients mask and unmask (SPEC §3.6); nothing else.
   if ([...change.add, ...change.remove].some((l) => l !== 'MASQUE_PS')) return deny('POLICY_LABEL_NOT_ALLOWED');
   return null;
+}
+
+/** The holder side of a closed space learns since when, and until when it may be reopened (issue 8, item 15). */
+function closedForHolderSide(dossier: DossierFacts): Decision {
+  const facts: Record<string, string> = {};
+  if (dossier.closedAt) facts.closedAt = dossier.closedAt.toISOString();
+  if (dossier.retentionUntil) facts.reopenUntil = dossier.retentionUntil.toISOString();
+  return deny('DOSSIER_CLOSED_REOPENABLE', facts);
+}
+
+/**
+ * The invited person's answer to a carer invitation (issue 8, item 6): only they may accept or decline
+ * it, only while it is pending, and only while carers are open and the space is not closed. Anyone else
+ * is answered as if there were no such invitation.
+ */
+export function decideInvitationAnswer(req: AccessRequest, actor: Extract<Actor, { kind: 'person' }>): Decision {
+  const invitation = req.invitation;
+  if (!req.settings.carersEnabled) return deny('POLICY_NO_RELATIONSHIP');
+  if (!invitation || !invitation.pending || invitation.inviteeDossierId !== actor.dossierId) return deny('POLICY_NO_INVITATION');
+  if (req.dossier!.state === 'closed') return deny('POLICY_NO_INVITATION');
+  return allow('POLICY_CARER_INVITEE');
 }

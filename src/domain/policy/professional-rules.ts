@@ -61,6 +61,16 @@ export function decideForProfessional(req: AccessRequest, actor: Professional): 
   }
 }
 
+/**
+ * §3.10: everything a professional does in a secret connection is part of it, refusals included (a
+ * refused deposit tells the parents as much as an accepted one): a denial made in a secret connection
+ * carries the mode, so it is traced and hidden like the rest of the session.
+ */
+export function inSessionMode(req: Pick<AccessRequest, 'professional' | 'dossier' | 'now'>, decision: Decision): Decision {
+  if (decision.effect === 'allow' || req.professional?.mode !== 'secret' || !req.dossier) return decision;
+  return isMinorAt(req.dossier.birthDate, req.now) ? { ...decision, mode: 'secret' } : decision;
+}
+
 const isAuthor = (doc: DocumentFacts, actor: Professional) => doc.author.kind === 'professional' && doc.author.rpps === actor.rpps;
 
 /** §3.5 / §3.7: consultation needs recorded consent, the médecin traitant's standing, or an emergency mode in force. */
@@ -116,13 +126,23 @@ function feed(req: AccessRequest, { f }: Facts): Decision | null {
   return null;
 }
 
-function startEmergency(actor: Professional, { f, settings }: Facts): Decision {
+/**
+ * §3.7 who may start an emergency access (L.1111-17: a professionnel de santé facing a risk to the patient).
+ * Bris de glace: a health professional whom the habilitation matrix in force lets read at least one document
+ * type (what they then read is still decided document by document by the matrix); médico-social roles and
+ * professions with no column or no allowed cell are refused. SAMU regulation mode: a physician (G15:10)
+ * practising in a listed regulation centre (centre 15). Then the patient's blocks apply.
+ */
+function startEmergency(actor: Professional, { f, settings, rules }: Facts): Decision {
   if (f.mode === 'samu') {
-    // The regulation mode is for the SAMU's regulating physicians (médecins).
-    if (actor.profession !== 'G15:10') return deny('POLICY_SAMU_ROLE_REQUIRED');
+    if (actor.profession !== 'G15:10' || f.regulationCentre !== true) return deny('POLICY_SAMU_ROLE_REQUIRED');
     return settings.blockSamu ? deny('POLICY_EMERGENCY_SAMU_BLOCKED') : allow('POLICY_EMERGENCY_SAMU', { mode: 'samu' });
   }
-  if (f.mode === 'bris_de_glace') return settings.blockEmergency ? deny('POLICY_EMERGENCY_BLOCKED') : allow('POLICY_EMERGENCY_BRIS_DE_GLACE', { mode: 'bris_de_glace' });
+  if (f.mode === 'bris_de_glace') {
+    const habilitated = rules.sectorOf(actor.profession) === 'health' && rules.readsAnyDocumentType?.(actor.profession, actor.specialty) === true;
+    if (!habilitated) return deny('POLICY_EMERGENCY_NOT_HABILITATED');
+    return settings.blockEmergency ? deny('POLICY_EMERGENCY_BLOCKED') : allow('POLICY_EMERGENCY_BRIS_DE_GLACE', { mode: 'bris_de_glace' });
+  }
   return deny('POLICY_FACTS_MISSING');
 }
 

@@ -39,7 +39,8 @@ export interface HistoryActor {
 
 /** One entry of GET /api/dossiers/:id/history. */
 export interface HistoryEntry {
-  seq: number;
+  /** Opaque id of the entry (it tells nothing of its position in the record's trail). */
+  id: string;
   occurredAt: string;
   action: string;
   outcome: string;
@@ -59,7 +60,8 @@ export interface HistoryEntry {
 
 export interface HistoryPage {
   entries: HistoryEntry[];
-  nextBefore: number | null;
+  /** Opaque cursor of the next page, or null at the end. */
+  nextBefore: string | null;
 }
 
 const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
@@ -81,9 +83,9 @@ export async function searchDirectory(portal: PortalId, q: string): Promise<Dire
   return res.professionals;
 }
 
-export function readHistory(portal: PortalId, dossierId: string, before: number | null, limit = 50): Promise<HistoryPage> {
+export function readHistory(portal: PortalId, dossierId: string, before: string | null, limit = 50): Promise<HistoryPage> {
   const query = new URLSearchParams({ limit: String(limit) });
-  if (before !== null) query.set('before', String(before));
+  if (before !== null) query.set('before', before);
   return apiFetch<HistoryPage>(portal, `${base(dossierId)}/history?${query.toString()}`);
 }
 
@@ -94,16 +96,43 @@ export interface CarerMandate {
   since: string;
 }
 
-/** The carers of a space, and how many the rules in force allow (0: carers are not open). */
+/** An invitation waiting for its answer: only the address typed, never whose it is. */
+export interface CarerInvitation {
+  invitationId: string;
+  email: string;
+  sentAt: string;
+  expiresAt: string;
+}
+
+/** The carers of a space, the invitations pending, and how many the rules in force allow (0: carers are not open). */
 export interface CarerMandates {
   maxCarers: number;
   carers: CarerMandate[];
+  invitations: CarerInvitation[];
 }
 
 export const readCarers = (portal: PortalId, dossierId: string) => apiFetch<CarerMandates>(portal, `${base(dossierId)}/carers`);
 
-export const grantCarer = (portal: PortalId, dossierId: string, email: string) =>
-  apiFetch<{ mandate: CarerMandate; created: boolean }>(portal, `${base(dossierId)}/carers`, { method: 'POST', ...json({ email }) });
+/** Invites by e-mail: the same answer whatever the address (202). */
+export const inviteCarer = (portal: PortalId, dossierId: string, email: string) =>
+  apiFetch<{ invitation: CarerInvitation; message: string }>(portal, `${base(dossierId)}/carers`, { method: 'POST', ...json({ email }) });
+
+export const withdrawCarerInvitation = (portal: PortalId, dossierId: string, invitationId: string) =>
+  apiFetch<unknown>(portal, `${base(dossierId)}/carer-invitations/${encodeURIComponent(invitationId)}`, { method: 'DELETE' });
+
+/** « Invitations reçues » and « Les personnes que j'aide » (GET /api/carer-invitations). */
+export interface CarerRoles {
+  received: { invitationId: string; dossierId: string; holderName: string; invitedBy: string; sentAt: string; expiresAt: string }[];
+  helping: { dossierId: string; name: string; since: string }[];
+}
+
+export const readCarerRoles = (portal: PortalId) => apiFetch<CarerRoles>(portal, '/api/carer-invitations');
+
+export const answerCarerInvitation = (portal: PortalId, dossierId: string, invitationId: string, answer: 'accept' | 'decline') =>
+  apiFetch<unknown>(portal, `${base(dossierId)}/carer-invitations/${encodeURIComponent(invitationId)}/${answer}`, { method: 'POST' });
+
+export const giveUpCarerMandate = (portal: PortalId, dossierId: string) =>
+  apiFetch<unknown>(portal, `${base(dossierId)}/carer-mandate`, { method: 'DELETE' });
 
 export const revokeCarer = (portal: PortalId, dossierId: string, carerDossierId: string) =>
   apiFetch<unknown>(portal, `${base(dossierId)}/carers/${encodeURIComponent(carerDossierId)}`, { method: 'DELETE' });

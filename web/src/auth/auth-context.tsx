@@ -19,6 +19,8 @@ export interface AuthContextValue {
   signIn: () => void;
   signOut: () => void;
   dismissNotices: () => void;
+  /** Reads the profile again (e.g. the spaces one acts for, after accepting or ending a carer mandate). */
+  refreshProfile: () => Promise<void>;
 }
 
 const AuthContext = createContext<AuthContextValue | undefined>(undefined);
@@ -85,9 +87,14 @@ export function AuthProvider({ portal, children }: { portal: PortalId; children:
     setState((s) => (s.status === 'signedOut' && s.expired ? { status: 'signedOut', expired: false } : s));
   }, []);
 
+  const refreshProfile = useCallback(async () => {
+    const me = await fetchMe(portal);
+    setState({ status: 'signedIn', me });
+  }, [portal]);
+
   const value = useMemo(
-    () => ({ portal, state, signInError, signIn, signOut, dismissNotices }),
-    [portal, state, signInError, signIn, signOut, dismissNotices],
+    () => ({ portal, state, signInError, signIn, signOut, dismissNotices, refreshProfile }),
+    [portal, state, signInError, signIn, signOut, dismissNotices, refreshProfile],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

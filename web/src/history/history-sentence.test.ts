@@ -7,7 +7,7 @@ const doctor = {
   profession: { code: 'G15:10', label: 'Médecin' }, structure: { finess: '750000010', name: 'Cabinet médical des Lilas' },
 };
 const entry = (over: Partial<HistoryEntry> = {}): HistoryEntry => ({
-  seq: 1, occurredAt: '2026-11-03T09:15:00Z', action: 'document.read', outcome: 'allowed', reason: 'POLICY_MATRIX', mode: 'normal',
+  id: 'e1', occurredAt: '2026-11-03T09:15:00Z', action: 'document.read', outcome: 'allowed', reason: 'POLICY_MATRIX', mode: 'normal',
   actor: doctor, target: { type: 'DocumentReference', id: 'd1', title: 'Compte rendu de biologie' }, text: 'texte du serveur', ...over,
 });
 const me = { kind: 'person', name: 'Camille Durand', role: 'holder' };

@@ -41,6 +41,11 @@ const PHRASES: Readonly<Record<string, Phrase>> = {
   'settings.read': fixed('consulté la liste des droits d’accès et les paramètres de confidentialité', 'consulter les paramètres de confidentialité'),
   'settings.update': fixed('modifié les paramètres de confidentialité', 'modifier les paramètres de confidentialité'),
   'secret.start': fixed('ouvert une connexion secrète', 'ouvrir une connexion secrète'),
+  'delegation.invite': fixed('invité une personne à devenir aidant', 'inviter une personne à devenir aidant'),
+  'delegation.withdraw': fixed('retiré une invitation d’aidant', 'retirer une invitation d’aidant'),
+  'delegation.accept': fixed('accepté de devenir aidant', 'accepter une invitation d’aidant'),
+  'delegation.decline': fixed('refusé une invitation à devenir aidant', 'refuser une invitation d’aidant'),
+  'delegation.give_up': fixed('renoncé à son mandat d’aidant', 'renoncer à un mandat d’aidant'),
 };
 
 const ROLE_LABELS: Readonly<Record<string, string>> = {
@@ -91,6 +96,8 @@ function labelsPhrase(change: HistoryEntry['labelChange'], title: string | undef
   if (removed.includes('MASQUE_PS')) return `rendu ${theDoc(title)} visible aux professionnels`;
   if (removed.includes('INVISIBLE_PATIENT')) return `rendu ${theDoc(title)} visible`;
   if (removed.includes('INVISIBLE_REPRESENTANTS_LEGAUX')) return `rendu ${theDoc(title)} visible aux représentants légaux`;
+  // A request that asked for the labels the document already had: recorded, nothing changed.
+  if (change && added.length === 0 && removed.length === 0) return `enregistré la confidentialité ${ofDoc(title)} sans la changer`;
   return `modifié la confidentialité ${ofDoc(title)}`;
 }
 
@@ -142,7 +149,8 @@ export type HistoryKind = (typeof HISTORY_KINDS)[number];
 export function kindOf(action: string): HistoryKind {
   if (action === 'emergency.start' || action === 'secret.start') return 'emergency';
   if (action === 'auth.sign_in' || action.startsWith('dossier.lifecycle.')) return 'account';
-  if (['settings.update', 'professional.block', 'professional.unblock', 'consent.record', 'information.record', 'delegation.grant', 'delegation.revoke'].includes(action)) return 'confidentiality';
+  if (['settings.update', 'professional.block', 'professional.unblock', 'consent.record', 'information.record', 'delegation.grant', 'delegation.revoke',
+    'delegation.invite', 'delegation.withdraw', 'delegation.accept', 'delegation.decline', 'delegation.give_up'].includes(action)) return 'confidentiality';
   if (action.startsWith('document.') && action !== 'document.read' && action !== 'document.search') return 'documents';
   if (action === 'opposition.record') return 'documents';
   return 'consultation';

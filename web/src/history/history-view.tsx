@@ -52,13 +52,13 @@ function Entry({ entry }: { entry: HistoryEntry }) {
 /** The space's activity history in plain sentences, filtered by kind and period, grouped by month (SPEC §4). */
 export function HistoryView({ dossierId }: { dossierId: string }) {
   const [entries, setEntries] = useState<HistoryEntry[]>([]);
-  const [nextBefore, setNextBefore] = useState<number | null>(null);
+  const [nextBefore, setNextBefore] = useState<string | null>(null);
   const [status, setStatus] = useState<'loading' | 'more' | 'idle'>('loading');
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [autoPages, setAutoPages] = useState(0);
 
-  async function loadPage(before: number | null): Promise<void> {
+  async function loadPage(before: string | null): Promise<void> {
     setStatus(before === null ? 'loading' : 'more');
     try {
       const page = await readHistory('patient', dossierId, before);
@@ -137,7 +137,7 @@ export function HistoryView({ dossierId }: { dossierId: string }) {
           </h2>
           <ol className={fr.cx('fr-raw-list')}>
             {g.entries.map((e) => (
-              <Entry key={e.seq} entry={e} />
+              <Entry key={e.id} entry={e} />
             ))}
           </ol>
         </section>

@@ -4,6 +4,7 @@ import { messages } from '../i18n/index.ts';
 import { frPatient } from '../i18n/fr-patient.ts';
 import { AppLink } from '../router/app-link.tsx';
 import { sections, type SectionId } from '../router/routes.ts';
+import { CarerRolesSection } from '../settings/carer-roles-section.tsx';
 import { CarersSection } from '../settings/carers-section.tsx';
 import { PrivacySettings } from '../settings/privacy-settings.tsx';
 import { SpaceGate } from '../spaces/space-gate.tsx';
@@ -33,6 +34,7 @@ export function PrivacySettingsPage({ section }: { section: 'settings' | 'privac
           <>
             <PrivacySettings key={space.dossierId} dossierId={space.dossierId} />
             <CarersSection key={`carers-${space.dossierId}`} dossierId={space.dossierId} canManage={space.relationship !== 'carer'} />
+            {space.relationship === 'self' && <CarerRolesSection />}
           </>
         )}
       </SpaceGate>

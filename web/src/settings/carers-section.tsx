@@ -4,7 +4,7 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert.js';
 import { Button } from '@codegouvfr/react-dsfr/Button.js';
 import { Input } from '@codegouvfr/react-dsfr/Input.js';
 import { ApiError } from '../api/problem.ts';
-import { grantCarer, readCarers, revokeCarer, type CarerMandates } from '../api/record-api.ts';
+import { inviteCarer, readCarers, revokeCarer, withdrawCarerInvitation, type CarerMandates } from '../api/record-api.ts';
 import { ProblemAlert } from '../components/problem-alert.tsx';
 import { formatDate } from '../i18n/format-date.ts';
 import { frPatient } from '../i18n/fr-patient.ts';
@@ -16,8 +16,10 @@ type Load = { status: 'loading' } | { status: 'error'; error: ApiError } | { sta
 const asApiError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, {}));
 
 /**
- * « Mes aidants » (SPEC §1 carers): who holds a mandate on the space, giving one by the carer's e-mail and
- * taking it back at any time. A carer sees the list but not the controls (the API would refuse them).
+ * « Mes aidants » (SPEC §1 carers; issue 8, item 6): who holds a mandate on the space, the invitations
+ * waiting for an answer (by the address typed: nobody is named before accepting), inviting by e-mail,
+ * withdrawing an invitation and taking a mandate back at any time. A carer sees the list but not the
+ * controls (the API would refuse them).
  */
 export function CarersSection({ dossierId, canManage }: { dossierId: string; canManage: boolean }) {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
@@ -56,9 +58,9 @@ export function CarersSection({ dossierId, canManage }: { dossierId: string; can
   function add(event: FormEvent<HTMLFormElement>): void {
     event.preventDefault();
     void run(async () => {
-      const result = await grantCarer('patient', dossierId, email.trim());
+      const result = await inviteCarer('patient', dossierId, email.trim());
       setEmail('');
-      return result.created ? t.added(result.mandate.name) : t.already(result.mandate.name);
+      return result.message;
     });
   }
 
@@ -95,6 +97,28 @@ export function CarersSection({ dossierId, canManage }: { dossierId: string; can
               ))}
             </ul>
           )}
+          {load.mandates.invitations.length > 0 && (
+            <>
+              <h3 className={fr.cx('fr-h6', 'fr-mb-1w')}>{t.pendingTitle}</h3>
+              <ul className={fr.cx('fr-raw-list', 'fr-mb-3w')} aria-label={t.pendingLabel}>
+                {load.mandates.invitations.map((i) => (
+                  <li key={i.invitationId} className={fr.cx('fr-grid-row', 'fr-grid-row--middle', 'fr-py-1w')} style={{ gap: '1rem' }}>
+                    <p className={fr.cx('fr-col', 'fr-mb-0')}>
+                      <span className={fr.cx('fr-text--bold')}>{i.email}</span>{' '}
+                      <span className={fr.cx('fr-text--sm')}>({t.pendingSince(formatDate(i.sentAt), formatDate(i.expiresAt))})</span>
+                    </p>
+                    {canManage && (
+                      <Button size="small" priority="secondary" disabled={busy}
+                        onClick={() => void run(async () => { await withdrawCarerInvitation('patient', dossierId, i.invitationId); return t.withdrawn(i.email); })}>
+                        {t.withdraw}
+                        <span className={fr.cx('fr-sr-only')}> {i.email}</span>
+                      </Button>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
           {canManage && <AddCarer mandates={load.mandates} email={email} setEmail={setEmail} busy={busy} onSubmit={add} />}
         </>
       )}
@@ -106,7 +130,7 @@ function AddCarer({ mandates, email, setEmail, busy, onSubmit }: {
   mandates: CarerMandates; email: string; setEmail: (v: string) => void; busy: boolean; onSubmit: (e: FormEvent<HTMLFormElement>) => void;
 }) {
   if (mandates.maxCarers <= 0) return <p>{t.closed}</p>;
-  if (mandates.carers.length >= mandates.maxCarers) return <p>{t.limit(mandates.maxCarers)} {t.full}</p>;
+  if (mandates.carers.length + mandates.invitations.length >= mandates.maxCarers) return <p>{t.limit(mandates.maxCarers)} {t.full}</p>;
   return (
     <form onSubmit={onSubmit} aria-labelledby="carers-add-legend">
       <fieldset className={fr.cx('fr-fieldset')}>
