@@ -17,7 +17,8 @@ async function openmes(...args: string[]): Promise<{ stdout: string; stderr: str
   return run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env });
 }
 
-describe('openmes import population', () => {
+// Each command is a process that migrates an embedded database first: slow on a loaded machine.
+describe('openmes import population', { timeout: 240_000 }, () => {
   it('imports a file, prints counts only, and says when a file was already imported', async () => {
     const rows = [person(1, { email: 'a@example.org' }), person(2), { ...person(3), birthName: '' }];
     const file = join(dir, 'pop.txt');

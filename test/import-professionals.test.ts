@@ -165,7 +165,7 @@ describe('openmes import professionals: loading the public directory', () => {
   });
 });
 
-describe('the CLI', () => {
+describe('the CLI', { timeout: 240_000 }, () => {
   it('loads the documented sample and prints counts only', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, OPENMES_DATA_DIR: join(dir, 'data'), OPENMES_MODE: 'development' };
     delete env.DATABASE_URL;

@@ -82,7 +82,7 @@ describe(`openmes jobs run: a scheduled job now, on the operator's request (${EN
   });
 });
 
-describe('the CLI', () => {
+describe('the CLI', { timeout: 240_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'openmes-jobs-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const run = promisify(execFile);

@@ -33,9 +33,15 @@ const checkOf = (stored: StoredOutcome<unknown>): ReplayCheck | undefined => (st
  */
 const replayMode = (first: string | undefined, decision: Decision) => (first === 'secret' ? 'secret' : decision.mode ?? 'normal');
 
+/**
+ * Traced actions named apart from the policy action that decided them (one rule for both directions):
+ * a replay decides the policy action, or it would meet no rule and refuse every retried unblock or revocation.
+ */
+const DECIDED_AS: Readonly<Record<string, PolicyAction>> = { 'professional.unblock': 'professional.block', 'delegation.revoke': 'delegation.update' };
+
 /** The same action decided again on today's facts; a session start with the mode it asked for. */
 function redecide(access: AccessContext, check: ReplayCheck): Decision {
-  const action = check.action as PolicyAction;
+  const action = DECIDED_AS[check.action] ?? check.action as PolicyAction;
   // The facts the first decision had beside the dossier's (issue 8): the regulation centre a SAMU start was
   // made from, the operator's stated reason for closing or reopening.
   const given = check.details ?? {};
@@ -85,7 +91,8 @@ export async function replayOnDocument<T>(
 ): Promise<StoredOutcome<T>> {
   const access = await loadAccessContext(tx, deps, ctx.actor, on.dossierId, now);
   const document = access.dossier ? await findDocument(tx, on.dossierId, on.documentId, true) : null;
-  const facts = document && { ...documentFacts(document), ...(on.asUndeleted ? { deleted: false } : {}) };
+  // A deletion marks the document both deleted and entered-in-error: the rules refuse either, so both are cleared.
+  const facts = document && { ...documentFacts(document), ...(on.asUndeleted ? { deleted: false, status: 'current' as const } : {}) };
   const decision: Decision = facts
     ? access.decide(on.decideAs, { document: facts, ...(on.decideAs === 'document.labels.update' ? { labelChange: { add: [], remove: [], confirmIrreversible: false } } : {}) })
     : { effect: 'deny', reason: access.dossier ? 'DOCUMENT_NOT_FOUND' : 'POLICY_NO_DOSSIER' };

@@ -157,3 +157,18 @@ export async function pressWithKeyboard(page: Page, target: Locator, max = 60): 
   await tabTo(page, target, max);
   await page.keyboard.press('Enter');
 }
+
+/**
+ * From now on, the document bytes (GET /fhir/R4/Binary/…, 200) the page receives, as the server sends them.
+ * The portals show documents from blob: URLs, and their CSP refuses fetch() of blob: URLs (connect-src
+ * 'self'): a test compares these bytes instead, then checks the frame shows a blob: URL.
+ */
+export async function documentBytesServed(page: Page): Promise<Buffer[]> {
+  const served: Buffer[] = [];
+  await page.route(/\/fhir\/R4\/Binary\//, async (route) => {
+    const response = await route.fetch();
+    if (route.request().method() === 'GET' && response.status() === 200) served.push(await response.body());
+    await route.fulfill({ response });
+  });
+  return served;
+}

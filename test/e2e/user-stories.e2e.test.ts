@@ -8,7 +8,7 @@ import { hashPassword } from '../../src/services/password.ts';
 import { DEMO_PATIENT, startSignInServer, type SignInServer } from '../support/sign-in-server.ts';
 import { launchChromium } from './browser.ts';
 import {
-  assertPortalsBuilt, demoProfessional, expectAccessible, insAsTyped, mainHeading, newPortalPage, openPatientRecord, pressWithKeyboard,
+  assertPortalsBuilt, demoProfessional, documentBytesServed, expectAccessible, insAsTyped, mainHeading, newPortalPage, openPatientRecord, pressWithKeyboard,
   signInPatient, signInProfessional, WEB_ROOT,
 } from './portal-session.ts';
 
@@ -238,14 +238,7 @@ describe('user stories across both portals, in Chromium', { timeout: 180_000 }, 
     await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('CR de biologie déposé par le patient');
     await story.check(pro, 'pro-patient-documents');
 
-    // The page fetches the bytes with the token and shows them from a blob: URL. The page's CSP refuses
-    // fetch() of blob: URLs (connect-src 'self'), so the bytes are taken as the server hands them to the page.
-    const served: Buffer[] = [];
-    await pro.route(/\/fhir\/R4\/Binary\//, async (route) => {
-      const response = await route.fetch();
-      if (route.request().method() === 'GET' && response.status() === 200) served.push(await response.body());
-      await route.fulfill({ response });
-    });
+    const served = await documentBytesServed(pro);
     await row.getByRole('link', { name: 'Ouvrir', exact: true }).click();
     await pro.waitForURL(/\/pro\/document\?id=/);
     await expect.poll(() => mainHeading(pro), { timeout: 15_000 }).toBe(title);

@@ -88,6 +88,12 @@ export const EXAMPLES: { name: string; scenario: Scenario }[] = [
         { t: 'replay', pick: 1 },
         { t: 'read', who: 4, doc: 0, rel: false, binary: false },
         { t: 'history', who: 3, dossier: 0, rel: true },
+        // The revocation (2) and an unblock (4) retried by the holder: the same answers (both were refused before the fix).
+        { t: 'replay', pick: 2 },
+        { t: 'block', who: 1, dossier: 0, rel: true, pro: 1, on: true },
+        { t: 'block', who: 1, dossier: 0, rel: true, pro: 1, on: false },
+        { t: 'replay', pick: 4 },
+        { t: 'replay', pick: 3 },
       ],
     },
   },

@@ -348,9 +348,11 @@ export async function step(r: Runner, a: Action): Promise<void> {
       const carerId = (carer.who as { dossierId: string }).dossierId;
       const v = r.decide(() => o.canRevoke(me, d, carerId, now));
       const url = `/api/dossiers/${d.id}/carers/${carerId}`;
-      const sent = await r.send(actor, 'DELETE', url);
+      const line = `${name} ends the carer mandate of ${carer.name} on ${r.dossierName(d)}`;
+      // Sent again, a revocation that was done asks whether the caller could revoke that mandate now (were it still running).
+      const sent = await r.sendWrite({ line, who, actor, dossier: d, method: 'DELETE', url, decide: (at) => o.canManage(me, d, at) });
       if (v.ok && sent.res.statusCode < 300) d.carers = d.carers.filter((c) => c !== carerId);
-      return r.check(a.t, `${name} ends the carer mandate of ${carer.name} on ${r.dossierName(d)}`, who, v, url, sent);
+      return r.check(a.t, line, who, v, url, sent);
     }
     case 'replay': return replay(r, a.pick);
     case 'cycle': {
