@@ -32,9 +32,11 @@ export async function verifyRun(databaseUrl: string, dossierId: string, principa
         WHERE d.dossier_id = $1`, [dossierId])).rows;
     const audits = (await db.query<{ target_id: string; n: number }>(
       // The entry that records the creation; a later conditional-create hit on the same masterIdentifier
-      // (without the Idempotency-Key) is traced as DOCUMENT_ALREADY_PRESENT and is not a second creation.
+      // (without the Idempotency-Key) is traced as DOCUMENT_ALREADY_PRESENT, and a retry with the same key is
+      // re-decided and traced as a replay (details.replay): neither is a second creation.
       `SELECT target_id, count(*)::int AS n FROM audit_event
         WHERE dossier_id = $1 AND action = 'document.feed' AND outcome = 'allowed' AND reason <> 'DOCUMENT_ALREADY_PRESENT'
+          AND coalesce(details->>'replay', 'false') <> 'true'
         GROUP BY target_id`, [dossierId])).rows;
     const outbox = (await db.query<{ id: string; n: number }>(
       `SELECT payload->>'documentId' AS id, count(*)::int AS n FROM outbox
