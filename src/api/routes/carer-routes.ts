@@ -11,23 +11,10 @@ import { requireActor } from '../authenticate.ts';
 import type { AppDeps } from '../build-app.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
 import { requestContext } from '../request-context.ts';
+import { errors, idempotencyHeader } from './route-schemas.ts';
 
 const uuid = { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' } as const;
 
-// The problem+json body of every error (see error-handler.ts), as in record-routes.ts.
-const problem = {
-  type: 'object',
-  properties: {
-    type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
-    code: { type: 'string' }, instance: { type: 'string' },
-    issues: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } } } },
-  },
-} as const;
-const errors = (...statuses: number[]) => Object.fromEntries([401, ...statuses].map((s) => [s, problem]));
-const idempotencyHeader = {
-  type: 'object',
-  properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' } },
-} as const;
 const params = (...names: string[]) => ({ type: 'object', required: names, properties: Object.fromEntries(names.map((n) => [n, uuid])) });
 const WRITE_ERRORS = errors(400, 403, 404, 422);
 

@@ -11,18 +11,9 @@ import { endPresence, HEARTBEAT_MS, notePresence } from '../../services/notifica
 import { AppError } from '../../domain/errors.ts';
 import { requireActor } from '../authenticate.ts';
 import type { AppDeps } from '../build-app.ts';
+import { errors as problemErrors, uuidPattern } from './route-schemas.ts';
 
-const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-// The problem+json body of every error (see error-handler.ts), as in record-routes.ts.
-const problem = {
-  type: 'object',
-  properties: {
-    type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
-    code: { type: 'string' }, instance: { type: 'string' },
-    issues: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } } } },
-  },
-} as const;
-const errors = (...statuses: number[]) => Object.fromEntries([401, 403, ...statuses].map((s) => [s, problem]));
+const errors = (...statuses: number[]) => problemErrors(403, ...statuses);
 
 const item = {
   type: 'object',

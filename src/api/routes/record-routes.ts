@@ -20,25 +20,10 @@ import { describeForPatient } from '../fhir/audit-event-mapper.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
 import { requestContext } from '../request-context.ts';
 import { AUDIT_PUBLIC_ID_PATTERN } from '../../domain/audit-chain.ts';
+import { errors, idempotencyHeader, uuidPattern } from './route-schemas.ts';
 
-const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
-// The problem+json body of every error (see error-handler.ts); inline because schemas added by the
-// sibling /api plugin are not visible here.
-const problem = {
-  type: 'object',
-  properties: {
-    type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
-    code: { type: 'string' }, instance: { type: 'string' },
-    issues: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } } } },
-  },
-} as const;
-const errors = (...statuses: number[]) => Object.fromEntries([401, ...statuses].map((s) => [s, problem]));
 
-const idempotencyHeader = {
-  type: 'object',
-  properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' } },
-} as const;
 const dossierParams = { type: 'object', required: ['dossierId'], properties: { dossierId: { type: 'string', pattern: uuidPattern } } } as const;
 
 /**
